@@ -1,0 +1,164 @@
+"""Domains of symbols: parsed from short strings, honoured by the probe and the simplifier.
+
+An assumption is stated as ``{"z": "real"}``, ``{"x": "positive"}``,
+``{"y": "0<y<1"}``, ``{"n": "positive integer"}`` or ``{"w": "complex"}``. The
+string is read by a small grammar here (never ``eval``/``sympify``): a bound must
+be a plain number such as ``-1``, ``0.5`` or ``1/2``.
+
+Each :class:`Domain` gives two things: the SymPy assumptions to put on the symbol
+(so ``sqrt(x**2)`` becomes ``x`` when ``x`` is positive) and an interval to sample
+from (so the probe only looks for counterexamples where the claim is made).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping, Optional
+
+import sympy as sp
+
+_NUMBER = r"[+-]?\d+(?:\.\d+)?(?:/\d+)?"
+_CMP = r"<=|>=|<|>|≤|≥"
+_KEYWORDS = {
+    "real": ("real", None, None, True, True),
+    "complex": ("complex", None, None, True, True),
+    "positive": ("real", Fraction(0), None, True, True),
+    "negative": ("real", None, Fraction(0), True, True),
+    "nonnegative": ("real", Fraction(0), None, False, True),
+    "nonpositive": ("real", None, Fraction(0), True, False),
+    "nonzero": ("real", None, None, True, True),
+    "integer": ("integer", None, None, True, True),
+    "positive integer": ("integer", Fraction(1), None, False, True),
+    "natural": ("integer", Fraction(1), None, False, True),
+    "nonnegative integer": ("integer", Fraction(0), None, False, True),
+}
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where a symbol lives: a kind (real, complex, integer) and an interval."""
+
+    kind: str = "real"
+    lo: Optional[Fraction] = None
+    hi: Optional[Fraction] = None
+    lo_open: bool = True
+    hi_open: bool = True
+    nonzero: bool = False
+    text: str = "real"
+
+    def sympy_assumptions(self) -> dict:
+        """The SymPy assumptions this domain implies (only what SymPy can hold)."""
+        if self.kind == "complex":
+            return {"complex": True} if not self.nonzero else {"complex": True, "nonzero": True}
+        out = {"integer": True} if self.kind == "integer" else {"real": True}
+        lo, hi = self.lo, self.hi
+        if lo is not None and (lo > 0 or (lo == 0 and self.lo_open)):
+            out["positive"] = True
+        elif lo is not None and lo >= 0:
+            out["nonnegative"] = True
+        if hi is not None and (hi < 0 or (hi == 0 and self.hi_open)):
+            out["negative"] = True
+        elif hi is not None and hi <= 0:
+            out["nonpositive"] = True
+        if self.nonzero:
+            out["nonzero"] = True
+        return out
+
+    def contains(self, value: Fraction) -> bool:
+        if self.lo is not None and (value < self.lo or (self.lo_open and value == self.lo)):
+            return False
+        if self.hi is not None and (value > self.hi or (self.hi_open and value == self.hi)):
+            return False
+        if self.nonzero and value == 0:
+            return False
+        return not (self.kind == "integer" and value.denominator != 1)
+
+    def describe(self, name: str) -> str:
+        if self.text in _KEYWORDS:
+            return f"{name} {self.text}"
+        return self.text
+
+
+REAL = Domain()
+
+
+def _num(text: str) -> Fraction:
+    return Fraction(text)
+
+
+def parse_domain(name: str, spec) -> Domain:
+    """Read one assumption string for the symbol ``name``.
+
+    >>> parse_domain("y", "0<y<1").sympy_assumptions()
+    {'real': True, 'positive': True}
+    """
+    if isinstance(spec, Domain):
+        return spec
+    if not isinstance(spec, str):
+        raise TypeError(f"assumption for {name!r} must be a string such as 'real' or '0<{name}<1'")
+    text = " ".join(spec.strip().lower().split())
+    if text in _KEYWORDS:
+        kind, lo, hi, lo_open, hi_open = _KEYWORDS[text]
+        return Domain(kind, lo, hi, lo_open, hi_open, nonzero=(text == "nonzero"), text=text)
+    compact = spec.replace(" ", "")
+    esc = re.escape(name)
+    m = re.fullmatch(rf"({_NUMBER})({_CMP}){esc}({_CMP})({_NUMBER})", compact)
+    if m:
+        a, c1, c2, b = m.groups()
+        if c1 not in ("<", "<=", "≤") or c2 not in ("<", "<=", "≤"):
+            raise ValueError(f"assumption {spec!r}: write a range as 'a<{name}<b'")
+        lo, hi = _num(a), _num(b)
+        if lo >= hi:
+            raise ValueError(f"assumption {spec!r} describes an empty range")
+        return Domain("real", lo, hi, c1 == "<", c2 == "<", text=compact)
+    m = re.fullmatch(rf"{esc}({_CMP})({_NUMBER})", compact) or None
+    if m:
+        c, v = m.groups()
+        v = _num(v)
+        if c in (">", ">="):
+            return Domain("real", v, None, c == ">", True, text=compact)
+        return Domain("real", None, v, True, c == "<", text=compact)
+    m = re.fullmatch(rf"({_NUMBER})({_CMP}){esc}", compact)
+    if m:
+        v, c = m.groups()
+        flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "≤": ">=", "≥": "<="}[c]
+        return parse_domain(name, f"{name}{flipped}{v}")
+    raise ValueError(
+        f"cannot read the assumption {spec!r} for {name!r}: use real, positive, negative, "
+        f"nonnegative, nonzero, integer, positive integer, complex, or a range like '0<{name}<1'"
+    )
+
+
+def parse_assumptions(assume: Optional[Mapping[str, object]]) -> dict[str, Domain]:
+    """Turn the user's ``assume=`` mapping into ``{name: Domain}``."""
+    if assume is None:
+        return {}
+    if not isinstance(assume, Mapping):
+        raise TypeError("assume must be a mapping such as {'z': 'real'}")
+    out = {}
+    for key, spec in assume.items():
+        name = key.name if isinstance(key, (sp.Symbol, sp.IndexedBase)) else key
+        if not isinstance(name, str):
+            raise TypeError(f"assumption keys must be symbol names, not {key!r}")
+        out[name] = parse_domain(name, spec)
+    return out
+
+
+def domain_of_symbol(sym: sp.Symbol) -> Domain:
+    """The domain a symbol's own SymPy assumptions already state."""
+    if sym.is_integer:
+        if sym.is_positive:
+            return Domain("integer", Fraction(1), None, False, True, text="positive integer")
+        if sym.is_nonnegative:
+            return Domain("integer", Fraction(0), None, False, True, text="nonnegative integer")
+        return Domain("integer", text="integer")
+    if sym.is_positive:
+        return Domain("real", Fraction(0), None, True, True, text="positive")
+    if sym.is_negative:
+        return Domain("real", None, Fraction(0), True, True, text="negative")
+    if sym.is_nonnegative:
+        return Domain("real", Fraction(0), None, False, True, text="nonnegative")
+    if sym.is_real is False or (sym.is_complex and not sym.is_real):
+        return Domain("complex", text="complex")
+    return REAL

@@ -1,0 +1,180 @@
+"""Symbolic certificates: rewrite chains that take ``lhs - rhs`` to exactly zero.
+
+Each chain is a named sequence of SymPy rewrites, cheapest first. A chain proves a
+step only when its result is structurally ``0`` (or a zero matrix): the name of the
+chain is the step's ``method``, the certificate a reader can replay.
+
+Sums over symbolic sizes get their own canonical form (:func:`canonical_sums`):
+split sums over ``+``, pull out factors free of the index, rename every index to a
+canonical one, and merge the sums that share limits. What is left inside the merged
+sum is proved by *generalisation*: every remaining inner sum (an opaque sub-term) is
+replaced by a fresh real symbol. An identity for every real ``u`` holds for ``u``
+equal to that sub-term, so this is sound for proving; it is never used to refute.
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import sympy as sp
+from sympy import Add, Mul, Sum, exp, log
+
+from .functions import logit, relu, sigmoid
+
+
+def is_zero(e) -> bool:
+    """True only when ``e`` is exactly zero as written (no numeric judgement)."""
+    if isinstance(e, sp.MatrixBase):
+        return all(is_zero(x) for x in e)
+    if isinstance(e, sp.MatrixExpr):
+        return isinstance(e, sp.ZeroMatrix)
+    return e == 0 or e.is_zero is True
+
+
+# --- activations to exponentials -------------------------------------------------
+
+def to_exp(e):
+    """Activations and hyperbolic functions written with ``exp`` and ``log``."""
+    e = e.replace(sigmoid, lambda x: 1 / (1 + exp(-x)))
+    e = e.replace(logit, lambda y: log(y / (1 - y)))
+    e = e.replace(sp.tanh, lambda x: (exp(x) - exp(-x)) / (exp(x) + exp(-x)))
+    e = e.replace(sp.sinh, lambda x: (exp(x) - exp(-x)) / 2)
+    e = e.replace(sp.cosh, lambda x: (exp(x) + exp(-x)) / 2)
+    return e
+
+
+def to_piecewise(e):
+    """ReLU, Heaviside, Max, Min and Abs written as Piecewise."""
+    e = e.replace(relu, lambda a: sp.Piecewise((a, a > 0), (0, True)))
+    return e.rewrite(sp.Piecewise)
+
+
+def _cancel_logs(e):
+    """Combine logs whose arguments SymPy knows positive, then cancel inside them."""
+    e = sp.logcombine(e, force=False)
+    return e.replace(lambda x: isinstance(x, log), lambda x: log(sp.cancel(sp.together(x.args[0]))))
+
+
+def rational_exp(e):
+    e = to_exp(e.doit())
+    e = sp.powsimp(sp.expand(e))
+    e = sp.cancel(sp.together(e))
+    if e.has(log):
+        e = sp.cancel(sp.together(sp.expand(_cancel_logs(e))))
+    return e
+
+
+def piecewise_simplify(e):
+    return sp.simplify(sp.piecewise_fold(to_piecewise(e.doit())))
+
+
+def full_simplify(e):
+    return sp.simplify(to_exp(e.doit()))
+
+
+# --- sums over symbolic sizes --------------------------------------------------
+
+def _canonical_index(depth: int, lo, hi) -> sp.Symbol:
+    return sp.Symbol(f"_i{depth}[{sp.sstr(lo)},{sp.sstr(hi)}]", integer=True)
+
+
+def canonical_sums(e, depth: int = 0):
+    """Sums split over ``+``, constant factors pulled out, indices renamed canonically."""
+    if not isinstance(e, sp.Basic) or not e.has(Sum):
+        return e
+    if isinstance(e, Sum):
+        if len(e.limits) > 1:
+            inner = Sum(e.function, *e.limits[:-1])
+            return canonical_sums(Sum(inner, e.limits[-1]), depth)
+        (i, lo, hi), = e.limits
+        k = _canonical_index(depth, lo, hi)
+        body = canonical_sums(e.function.xreplace({i: k}), depth + 1)
+        body = sp.expand(body)
+        terms = Add.make_args(body)
+        out = []
+        for t in terms:
+            coeff, dep = [], []
+            for f in Mul.make_args(t):
+                (dep if f.has(k) else coeff).append(f)
+            if not dep:
+                out.append(Mul(*coeff) * (hi - lo + 1))
+            else:
+                out.append(Mul(*coeff) * Sum(Mul(*dep), (k, lo, hi)))
+        return Add(*out)
+    return e.func(*[canonical_sums(a, depth) for a in e.args])
+
+
+def merge_sums(e):
+    """Gather top-level terms ``c * Sum(f, L)`` with equal limits ``L`` into one Sum."""
+    groups: dict = {}
+    rest = []
+    for t in Add.make_args(sp.expand(e)):
+        sums = [f for f in Mul.make_args(t) if isinstance(f, Sum)]
+        if len(sums) == 1:
+            s = sums[0]
+            coeff = Mul(*[f for f in Mul.make_args(t) if f is not s])
+            groups.setdefault(s.limits, []).append(coeff * s.function)
+        else:
+            rest.append(t)
+    return groups, Add(*rest)
+
+
+def abstract_opaque(e):
+    """Replace every remaining Sum/Product by a fresh real symbol (sound for proving)."""
+    table: dict = {}
+
+    def fresh(x):
+        if x not in table:
+            table[x] = sp.Dummy(f"s{len(table)}", real=True)
+        return table[x]
+
+    return e.replace(lambda x: isinstance(x, (Sum, sp.Product)), fresh), table
+
+
+def sums_chain(e, inner: Callable) -> Optional[object]:
+    """Prove ``e == 0`` by merging sums with equal limits and proving each summand."""
+    e = canonical_sums(e.doit() if not e.has(Sum) else e)
+    groups, rest = merge_sums(e)
+    if not groups:
+        body, table = abstract_opaque(rest)
+        return inner(body) if table else None
+    parts = []
+    for _, summands in groups.items():
+        body, _ = abstract_opaque(Add(*summands))
+        parts.append(inner(body))
+    rest_body, _ = abstract_opaque(rest)
+    parts.append(inner(rest_body))
+    return sp.S.Zero if all(is_zero(p) for p in parts) else parts[0]
+
+
+CHAINS: list[tuple[str, Callable]] = [
+    ("expand", lambda e: sp.expand(e.doit())),
+    ("rewrite(exp), cancel", rational_exp),
+    ("sums merged, inner sums generalised, rewrite(exp), cancel", lambda e: sums_chain(e, rational_exp)),
+    ("rewrite(Piecewise), simplify", piecewise_simplify),
+    ("sums merged, inner sums generalised, simplify", lambda e: sums_chain(e, full_simplify)),
+    ("rewrite(exp), simplify", full_simplify),
+]
+
+
+def applicable(name: str, e) -> bool:
+    if "sums" in name:
+        return e.has(Sum)
+    if "Piecewise" in name:
+        return e.has(relu, sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs)
+    return True
+
+
+def certify(diff, on_try: Callable[[str], None] = lambda name: None) -> Optional[str]:
+    """The name of the first chain that takes ``diff`` to zero, else None."""
+    for name, chain in CHAINS:
+        if not applicable(name, diff):
+            continue
+        on_try(name)
+        try:
+            r = chain(diff)
+        except (NotImplementedError, TypeError, ValueError, AttributeError,
+                sp.PolynomialError, RecursionError, ZeroDivisionError):
+            continue
+        if r is not None and is_zero(r):
+            return name
+    return None

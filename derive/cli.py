@@ -1,0 +1,160 @@
+"""The ``derive`` command: list, check and export proofs; grade a person's derivation.
+
+Exit codes: 0 every step proved; 1 some step refuted or unknown; 2 a usage error or
+unreadable / unparsable input, with a message naming the place. With ``--json``
+standard output holds one JSON object and nothing else; progress goes to stderr.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .errors import DeriveError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _entries(targets: list[str], path: str | None):
+    """Resolve ``[PATH | NAME ...]`` into proof entries."""
+    from .discover import DEFAULT_PATH, discover, select
+
+    paths = [t for t in targets if Path(t).exists() and (Path(t).is_dir() or t.endswith(".py"))]
+    names = [t for t in targets if t not in paths]
+    roots = paths or [path or DEFAULT_PATH]
+    entries = discover(roots)
+    return select(entries, names) if names else entries
+
+
+def cmd_list(args) -> int:
+    entries = _entries(args.targets, args.path)
+    width = max([len(e.name) for e in entries] + [5])
+    print(f"{'proof':<{width}}  {'steps':>5}  family / title")
+    for e in entries:
+        p = e.build()
+        print(f"{e.name:<{width}}  {len(p.steps):>5}  {e.family} / {p.title}")
+    print(f"{len(entries)} proofs")
+    return EXIT_OK
+
+
+def _check_all(entries, timeout, quiet=False):
+    reports = []
+    total = len(entries)
+    for n, e in enumerate(entries, start=1):
+        proof = e.build()
+        report = proof.check(timeout=timeout)
+        if not quiet:
+            _err(f"[{n}/{total}] {e.name}: {report.status} in {report.seconds:.2f} s")
+        reports.append((e, report))
+    return reports
+
+
+def _failure_text(report) -> str:
+    if report.link_error:
+        return f"    broken link: {report.link_error}"
+    failed = report.first_failure
+    if failed is None:
+        return ""
+    from .latex import latex
+
+    lines = [f"    step {failed.index} ({failed.step.reason or 'no reason given'}): {failed.status}",
+             f"      expression: {latex(failed.step.expr)}",
+             f"      {failed.verdict.describe()}"]
+    return "\n".join(lines)
+
+
+def cmd_check(args) -> int:
+    entries = _entries(args.targets, args.path)
+    start = time.perf_counter()
+    reports = _check_all(entries, args.timeout, quiet=args.quiet)
+    ok = all(r.ok for _, r in reports)
+    if args.json:
+        json.dump({"proofs": [r.to_json() for _, r in reports]}, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return EXIT_OK if ok else EXIT_FAILED
+    width = max([len(e.name) for e, _ in reports] + [5])
+    print(f"{'proof':<{width}}  {'steps':>5}  {'status':<8}  {'time':>8}")
+    for e, r in reports:
+        print(f"{e.name:<{width}}  {len(r.steps):>5}  {r.status:<8}  {r.seconds:>6.2f} s")
+        if not r.ok:
+            print(_failure_text(r))
+    n_ok = sum(r.ok for _, r in reports)
+    print(f"{len(reports)} proofs: {n_ok} proved, {len(reports) - n_ok} not "
+          f"({time.perf_counter() - start:.1f} s)")
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def cmd_latex(args) -> int:
+    from .export import export
+
+    entries = _entries(args.targets, args.path)
+    out = Path(args.out)
+    reports = _check_all(entries, args.timeout, quiet=args.quiet)
+    written = export(reports, out, combined=not args.targets, pdf=args.pdf)
+    for p in written:
+        print(p)
+    return EXIT_OK if all(r.ok for _, r in reports) else EXIT_FAILED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="derive", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p):
+        p.add_argument("targets", nargs="*", metavar="PATH|NAME",
+                       help="proof files or folders (default ./proofs), or proof names")
+        p.add_argument("--path", help="where to look for proofs named on the command line")
+        p.add_argument("--timeout", type=float, default=10.0, help="seconds per step (default 10)")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
+
+    p = sub.add_parser("list", help="list the proofs")
+    p.add_argument("targets", nargs="*", metavar="PATH")
+    p.add_argument("--path")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("check", help="check proofs step by step")
+    common(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("latex", help="export proofs as LaTeX (and PDF)")
+    common(p)
+    p.add_argument("--out", default="output", help="folder for the .tex files (default output/)")
+    p.add_argument("--pdf", action="store_true", help="also compile with pdflatex")
+    p.set_defaults(func=cmd_latex)
+
+    try:
+        from .grade_cli import add_grade_parser
+    except ImportError:  # pragma: no cover - grading not installed
+        pass
+    else:
+        add_grade_parser(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
+    try:
+        return args.func(args)
+    except DeriveError as exc:
+        _err(f"derive: {exc}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("derive: interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""The decision procedure: ``equal(lhs, rhs, assume=...) -> Verdict``.
+
+A ladder, cheapest rung first, each rung allowed to finish the job:
+
+1. exact structural identity;
+2. the numeric probe (:mod:`derive.probe`): a point inside the assumed domains
+   where the sides differ, confirmed at high precision, refutes the step;
+3. symbolic certificates (:mod:`derive.certificate`): a named rewrite chain that
+   takes ``lhs - rhs`` to exactly zero proves it;
+4. otherwise "unknown", saying whether the probe found the sides consistent.
+
+"proved" never comes from numbers; "refuted" never from anything but a re-checked
+point. Every call runs in a worker process with a hard time bound
+(:mod:`derive.worker`), so a runaway simplification is stopped, not just timed.
+
+Symbols with no stated domain are taken as real (the variables of this field are),
+and every verdict lists the assumptions it used.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+import sympy as sp
+
+from .assumptions import Domain, domain_of_symbol, parse_assumptions
+from .certificate import certify
+from .probe import probe, size_symbols
+from .worker import run_bounded
+
+STATUSES = ("proved", "refuted", "unknown")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer to one equality: its status, how it was decided, and the evidence."""
+
+    status: str
+    method: str
+    counterexample: Optional[dict] = None
+    seconds: float = 0.0
+    numerically_consistent: Optional[bool] = None
+    assumptions: tuple = ()
+    detail: str = ""
+
+    def __bool__(self) -> bool:
+        return self.status == "proved"
+
+    def describe(self) -> str:
+        text = f"{self.status} ({self.method})"
+        if self.counterexample:
+            text += "; counterexample " + ", ".join(f"{k} = {v}" for k, v in self.counterexample.items())
+        if self.status == "unknown" and self.numerically_consistent:
+            text += "; numerically consistent"
+        if self.assumptions:
+            text += "; valid for " + ", ".join(self.assumptions)
+        return text
+
+    def to_json(self) -> dict:
+        out = {"status": self.status, "method": self.method, "seconds": round(self.seconds, 4)}
+        if self.counterexample is not None:
+            out["counterexample"] = dict(self.counterexample)
+        if self.numerically_consistent is not None:
+            out["numerically_consistent"] = self.numerically_consistent
+        if self.assumptions:
+            out["assumptions"] = list(self.assumptions)
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+def as_expr(x, what: str = "expression"):
+    """A SymPy object from a SymPy object or a Python number; never from a string."""
+    if isinstance(x, str):
+        raise TypeError(f"{what} must be a SymPy expression, not a string (use derive.parse_latex)")
+    if isinstance(x, (sp.Basic, sp.MatrixBase)):
+        return x
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return sp.Integer(x) if isinstance(x, int) else sp.Float(x)
+    raise TypeError(f"{what} must be a SymPy expression, got {type(x).__name__}")
+
+
+def _free(e) -> set:
+    return set(e.free_symbols)
+
+
+def apply_domains(lhs, rhs, domains: Mapping[str, Domain]):
+    """Put the assumed domains on the symbols; return the new sides and what was assumed."""
+    sizes = size_symbols(lhs) | size_symbols(rhs)
+    mapping, used = {}, []
+    symbols = sorted((s for s in _free(lhs) | _free(rhs) if isinstance(s, sp.Symbol)), key=str)
+    for s in symbols:
+        if s.name in domains:
+            dom = domains[s.name]
+            mapping[s] = sp.Symbol(s.name, **dom.sympy_assumptions())
+            used.append(dom.describe(s.name))
+        elif s in sizes:
+            if s.is_integer is None:
+                mapping[s] = sp.Symbol(s.name, integer=True, positive=True)
+            used.append(f"{s.name} positive integer")
+        elif s.is_real is None and s.is_complex is None and s.is_commutative:
+            mapping[s] = sp.Symbol(s.name, real=True)
+            used.append(f"{s.name} real")
+        else:
+            used.append(domain_of_symbol(s).describe(s.name))
+    bases = {i.base for e in (lhs, rhs) for i in e.atoms(sp.Indexed)}
+    for b in sorted(bases, key=str):
+        name = str(b.label)
+        if name in domains:
+            used.append(domains[name].describe(name))
+            if not b.is_real:
+                mapping[b] = sp.IndexedBase(name, **domains[name].sympy_assumptions())
+        elif not b.is_real:
+            mapping[b] = sp.IndexedBase(name, real=True)
+            used.append(f"{name} real")
+    if mapping:
+        lhs, rhs = lhs.xreplace(mapping), rhs.xreplace(mapping)
+    return lhs, rhs, tuple(dict.fromkeys(used))
+
+
+def decide(lhs, rhs, domains, progress=lambda info: None) -> Verdict:
+    """The ladder itself, run in-process (``equal`` runs it in the worker)."""
+    start = time.perf_counter()
+    lhs, rhs, used = apply_domains(lhs, rhs, domains)
+
+    def verdict(status, method, **kw):
+        return Verdict(status, method, seconds=time.perf_counter() - start, assumptions=used, **kw)
+
+    if lhs == rhs:
+        return verdict("proved", "identical under the assumptions")
+    found = probe(lhs, rhs, domains)
+    if found.counterexample is not None:
+        return verdict("refuted", "numeric probe, re-checked at high precision",
+                       counterexample=found.counterexample, numerically_consistent=False,
+                       detail="; ".join(found.notes))
+    progress({"consistent": found.consistent, "agreed": found.agreed})
+    if isinstance(lhs, (sp.MatrixBase, sp.MatrixExpr)) != isinstance(rhs, (sp.MatrixBase, sp.MatrixExpr)):
+        return verdict("unknown", "a matrix compared with a scalar")
+    method = certify(lhs - rhs, on_try=lambda name: progress({"trying": name}))
+    if method is not None:
+        return verdict("proved", method, numerically_consistent=found.consistent or None)
+    return verdict("unknown", "no rewrite chain reached zero",
+                   numerically_consistent=found.consistent,
+                   detail=f"agreed at {found.agreed} points, {found.skipped} skipped")
+
+
+#: Decided verdicts by (lhs, rhs, domains): a step checked twice in one process costs nothing.
+#: Time-outs are never cached (a later call may have a larger bound).
+_CACHE: dict = {}
+
+
+def _decide_in_worker(lhs, rhs, domains, progress):
+    return decide(lhs, rhs, domains, progress)
+
+
+def equal(lhs, rhs, assume: Optional[Mapping[str, object]] = None, timeout: float = 10.0) -> Verdict:
+    """Decide ``lhs = rhs`` within ``timeout`` seconds.
+
+    >>> from sympy import Symbol, tanh
+    >>> from derive import sigmoid
+    >>> a = Symbol("a")
+    >>> equal(tanh(a), 2*sigmoid(2*a) - 1).status
+    'proved'
+    >>> equal(tanh(a), 2*sigmoid(a) - 1).status
+    'refuted'
+    """
+    lhs, rhs = as_expr(lhs, "lhs"), as_expr(rhs, "rhs")
+    domains = parse_assumptions(assume)
+    if not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ValueError("timeout must be a positive number of seconds")
+    start = time.perf_counter()
+    key = (lhs, rhs, tuple(sorted(domains.items())))
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    if lhs == rhs:
+        _, _, used = apply_domains(lhs, rhs, domains)
+        return Verdict("proved", "identical", seconds=time.perf_counter() - start, assumptions=used)
+    status, value, progress = run_bounded(_decide_in_worker, (lhs, rhs, domains), {}, timeout)
+    elapsed = time.perf_counter() - start
+    if status == "done":
+        verdict = Verdict(**{**value.__dict__, "seconds": elapsed})
+        if len(_CACHE) < 4096:
+            _CACHE[key] = verdict
+        return verdict
+    consistent = next((p["consistent"] for p in progress if "consistent" in p), None)
+    tried = [p["trying"] for p in progress if "trying" in p]
+    if status == "timeout":
+        where = f" while trying {tried[-1]}" if tried else ""
+        return Verdict("unknown", f"time bound of {timeout:g} s reached{where}", seconds=elapsed,
+                       numerically_consistent=consistent or None)
+    return Verdict("unknown", f"the checker failed: {value}", seconds=elapsed,
+                   numerically_consistent=consistent or None)

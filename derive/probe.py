@@ -1,0 +1,256 @@
+"""The numeric probe: look for a point where two expressions differ.
+
+A point is chosen inside the assumed domains: exact rationals for symbols and
+indexed entries, small integers for sizes (the limits of sums, the shapes of
+matrices), and concrete smooth functions for undefined functions such as an
+arbitrary activation ``g`` or loss ``L``. Both sides are evaluated with SymPy's
+``evalf`` (arbitrary precision, no ``lambdify``, no strings), a clear difference
+is re-checked at a much higher precision before it is believed, and the point is
+returned as the counterexample.
+
+Agreement at every point is evidence, not proof: the caller reports it as
+"numerically consistent", never as "proved".
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Optional
+
+import mpmath
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from .assumptions import REAL, Domain, domain_of_symbol
+
+PREC = 30
+RECHECK_PREC = 80
+
+
+@dataclass
+class ProbeResult:
+    """What the probe saw: a confirmed counterexample, or how many points agreed."""
+
+    counterexample: Optional[dict] = None
+    agreed: int = 0
+    skipped: int = 0
+    notes: list = field(default_factory=list)
+
+    @property
+    def consistent(self) -> bool:
+        return self.counterexample is None and self.agreed > 0
+
+
+def size_symbols(expr) -> set:
+    """Symbols that stand for sizes: limits of sums and products, matrix shapes."""
+    out = set()
+    for s in expr.atoms(sp.Sum, sp.Product):
+        for _, lo, hi in s.limits:
+            out |= {x for x in (sp.sympify(lo).free_symbols | sp.sympify(hi).free_symbols)}
+    for m in expr.atoms(sp.MatrixSymbol):
+        for dim in m.shape:
+            out |= sp.sympify(dim).free_symbols
+    return {s for s in out if isinstance(s, sp.Symbol)}
+
+
+def _random_rational(rng: random.Random, dom: Domain, sign_hint: int) -> Fraction:
+    """A rational with a small denominator inside ``dom`` (so a counterexample reads well)."""
+    lo = dom.lo if dom.lo is not None else None
+    hi = dom.hi if dom.hi is not None else None
+    if dom.kind == "integer":
+        a = int(lo) if lo is not None else -4
+        b = int(hi) if hi is not None else a + 6
+        a = a + 1 if (lo is not None and dom.lo_open and Fraction(a) == lo) else a
+        for _ in range(50):
+            v = Fraction(rng.randint(a, max(a, b)))
+            if dom.contains(v) and (v != 0 or lo is not None):
+                return v
+        return Fraction(a)
+    if lo is None and hi is None:
+        lo, hi = (Fraction(1, 8), Fraction(3)) if sign_hint > 0 else (Fraction(-3), Fraction(-1, 8))
+    elif lo is None:
+        lo = hi - 3
+    elif hi is None:
+        hi = lo + 3
+    for _ in range(100):
+        q = rng.randint(2, 9)
+        p = rng.randint(int(lo * q) - 1, int(hi * q) + 1)
+        v = Fraction(p, q)
+        if dom.contains(v) and v != 0:
+            return v
+    return (lo + hi) / 2
+
+
+def _concrete_function(rng: random.Random, nargs: int):
+    """A smooth, genuinely non-linear function of ``nargs`` arguments."""
+    ts = sp.symbols(f"t0:{nargs}", real=True)
+    body = sp.Rational(rng.randint(-3, 3), 4)
+    for i, t in enumerate(ts):
+        c1, c2, c3 = (sp.Rational(rng.randint(1, 9), rng.randint(2, 7)) for _ in range(3))
+        body += c1 * t + c2 * t**2 + sp.sin(c3 * t + i + 1)
+    if nargs > 1:
+        body += sp.Rational(rng.randint(1, 5), 3) * ts[0] * ts[1]
+    return sp.Lambda(ts, body)
+
+
+def _instantiate(expr, subs_sizes, func_map):
+    e = expr.xreplace(subs_sizes) if subs_sizes else expr
+    e = e.doit()
+    if func_map:
+        e = e.subs(func_map).doit()
+    return e
+
+
+def _values_for(expr, domains, rng, trial) -> dict:
+    values = {}
+    atoms = sorted(expr.free_symbols, key=sp.default_sort_key)
+    for i, a in enumerate(atoms):
+        if isinstance(a, sp.Indexed):
+            name = str(a.base.label)
+        elif isinstance(a, sp.Symbol):
+            name = a.name
+        else:
+            continue
+        dom = domains.get(name)
+        if dom is None:
+            dom = domain_of_symbol(a) if isinstance(a, sp.Symbol) else REAL
+        sign = 1 if (trial + i) % 2 == 0 else -1
+        if trial >= 2:
+            sign = rng.choice((1, -1))
+        v = _random_rational(rng, dom, sign)
+        values[a] = sp.Rational(v.numerator, v.denominator)
+    return values
+
+
+def _matrix_values(expr, rng) -> dict:
+    out = {}
+    for m in expr.atoms(sp.MatrixSymbol):
+        r, c = m.shape
+        if not (sp.sympify(r).is_Integer and sp.sympify(c).is_Integer):
+            continue
+        out[m] = sp.Matrix(int(r), int(c), lambda i, j: sp.Rational(rng.randint(-9, 9), rng.randint(1, 5)))
+    return out
+
+
+def _evaluate(expr, prec):
+    """A number to ``prec`` digits, or None where the expression has no finite value."""
+    if isinstance(expr, sp.MatrixBase):
+        vals = [_evaluate(x, prec) for x in expr]
+        return None if any(v is None for v in vals) else vals
+    try:
+        v = sp.N(expr, prec)
+    except (ZeroDivisionError, ValueError, TypeError, ArithmeticError, RecursionError):
+        return None
+    if not v.is_number or v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None
+    try:
+        re, im = v.as_real_imag()
+        return mpmath.mpc(mpmath.mpf(sp.Float(re, prec)._mpf_), mpmath.mpf(sp.Float(im, prec)._mpf_))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _gap(lv, rv):
+    """Absolute difference and scale of two numbers (or lists of numbers)."""
+    if isinstance(lv, list) != isinstance(rv, list):
+        return None
+    if isinstance(lv, list):
+        if len(lv) != len(rv):
+            return None
+        pairs = list(zip(lv, rv))
+    else:
+        pairs = [(lv, rv)]
+    gap = max(abs(a - b) for a, b in pairs)
+    scale = max([mpmath.mpf(1)] + [max(abs(a), abs(b)) for a, b in pairs])
+    return gap, scale
+
+
+def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> ProbeResult:
+    """Evaluate both sides at ``trials`` points; return a confirmed counterexample if any."""
+    rng = random.Random(seed)
+    result = ProbeResult()
+    both = sp.Tuple(lhs, rhs) if not _is_matrix(lhs) else None
+    sizes = size_symbols(lhs) | size_symbols(rhs)
+    funcs = {f.func for f in (lhs.atoms(AppliedUndef) | rhs.atoms(AppliedUndef))}
+    for trial in range(trials):
+        subs_sizes = {}
+        for s in sorted(sizes, key=sp.default_sort_key):
+            dom = domains.get(s.name)
+            lo = int(dom.lo) + (1 if dom.lo_open else 0) if dom and dom.lo is not None else 1
+            subs_sizes[s] = sp.Integer(rng.randint(max(lo, 1), max(lo, 1) + 2))
+        func_map = {f: _concrete_function(rng, _arity(f, lhs, rhs)) for f in sorted(funcs, key=str)}
+        try:
+            li = _instantiate(lhs, subs_sizes, func_map)
+            ri = _instantiate(rhs, subs_sizes, func_map)
+            li, ri = _explicit(li), _explicit(ri)
+            mats = _matrix_values(sp.Tuple(li, ri) if both is not None else li, rng)
+            mats.update(_matrix_values(ri, rng))
+            if mats:
+                li, ri = _explicit(li.subs(mats).doit()), _explicit(ri.subs(mats).doit())
+            atoms_src = sp.Tuple(*(list(li) if isinstance(li, sp.MatrixBase) else [li]),
+                                 *(list(ri) if isinstance(ri, sp.MatrixBase) else [ri]))
+            values = _values_for(atoms_src, domains, rng, trial)
+            lv = _evaluate(li.xreplace(values), PREC)
+            rv = _evaluate(ri.xreplace(values), PREC)
+        except (TypeError, ValueError, NotImplementedError, AttributeError, sp.ShapeError) as exc:
+            result.skipped += 1
+            result.notes.append(f"point {trial}: {type(exc).__name__}")
+            continue
+        if lv is None or rv is None:
+            result.skipped += 1
+            continue
+        g = _gap(lv, rv)
+        if g is None:
+            result.skipped += 1
+            continue
+        gap, scale = g
+        if gap <= scale * mpmath.mpf(10) ** (-(PREC // 2)):
+            result.agreed += 1
+            continue
+        lv2 = _evaluate(li.xreplace(values), RECHECK_PREC)
+        rv2 = _evaluate(ri.xreplace(values), RECHECK_PREC)
+        g2 = _gap(lv2, rv2) if lv2 is not None and rv2 is not None else None
+        if g2 is None:
+            result.skipped += 1
+            continue
+        gap2, scale2 = g2
+        if gap2 > scale2 * mpmath.mpf(10) ** (-(RECHECK_PREC // 2)) and abs(gap2 - gap) <= gap2 * mpmath.mpf(10) ** -8:
+            cex = {str(k): str(v) for k, v in subs_sizes.items()}
+            cex.update({str(k): str(v) for k, v in func_map.items()})
+            cex.update({str(k): str(v.tolist()) for k, v in mats.items()})
+            cex.update({str(k): str(v) for k, v in values.items()})
+            result.counterexample = cex
+            result.notes.append(
+                f"lhs = {mpmath.nstr(_scalar(lv2), 12)}, rhs = {mpmath.nstr(_scalar(rv2), 12)}"
+            )
+            return result
+        result.skipped += 1
+    return result
+
+
+def _scalar(v):
+    if isinstance(v, list):
+        return v[0] if len(v) == 1 else mpmath.matrix(v)
+    return v.real if v.imag == 0 else v
+
+
+def _is_matrix(e) -> bool:
+    return isinstance(e, (sp.MatrixBase, sp.MatrixExpr))
+
+
+def _explicit(e):
+    if isinstance(e, sp.MatrixExpr) and all(sp.sympify(d).is_Integer for d in e.shape):
+        try:
+            return e.as_explicit()
+        except (ValueError, TypeError, NotImplementedError):
+            return e
+    return e
+
+
+def _arity(f, *exprs) -> int:
+    for e in exprs:
+        for a in e.atoms(AppliedUndef):
+            if a.func == f:
+                return len(a.args)
+    return 1

@@ -1,0 +1,203 @@
+"""Proofs as chains: a given expression, then steps, each with the reason it holds.
+
+Like Lean's ``calc``: a proof is the chain and the reason of each step, nothing else.
+Each step is checked against the previous expression by :func:`derive.equal`; the
+*link* (the chain starts at the claim's left side and ends at its right side) is
+checked apart from the steps, and a broken link is reported as such.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Optional
+
+import sympy as sp
+
+from .equivalence import Verdict, as_expr, equal
+
+RELATIONS = ("=",)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a chain: the expression reached and why it equals the previous one.
+
+    ``expect="refuted"`` marks a deliberately wrong line (a student's mistake shown in
+    a solution sheet): the proof is ok only if the checker refutes it.
+    """
+
+    expr: object
+    reason: str = ""
+    expect: str = "proved"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    index: int
+    step: Step
+    verdict: Verdict
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict.status == self.step.expect
+
+    def to_json(self) -> dict:
+        from .latex import latex
+
+        out = {"index": self.index, "latex": latex(self.step.expr), "reason": self.step.reason}
+        out.update(self.verdict.to_json())
+        if self.step.expect != "proved":
+            out["expected"] = self.step.expect
+        return out
+
+
+@dataclass
+class Report:
+    """The outcome of checking one proof: a verdict per step, the first failure, the time."""
+
+    proof: "Proof"
+    steps: list = field(default_factory=list)
+    link_error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.link_error and all(s.ok for s in self.steps)
+
+    @property
+    def first_failure(self) -> Optional[StepResult]:
+        return next((s for s in self.steps if not s.ok), None)
+
+    @property
+    def status(self) -> str:
+        if self.ok:
+            return "proved"
+        failed = self.first_failure
+        return failed.status if failed is not None else "broken link"
+
+    def methods(self) -> list:
+        return [s.verdict.method for s in self.steps]
+
+    def to_json(self) -> dict:
+        out = {"name": self.proof.name, "title": self.proof.title, "ok": self.ok,
+               "seconds": round(self.seconds, 3),
+               "steps": [{"index": 0, "latex": _latex(self.proof.given_expr), "status": "given"}]
+               + [s.to_json() for s in self.steps]}
+        failed = self.first_failure
+        out["first_error"] = failed.index if failed is not None else None
+        if self.link_error:
+            out["link_error"] = self.link_error
+        return out
+
+
+def _latex(e) -> str:
+    from .latex import latex
+
+    return latex(e)
+
+
+class Proof:
+    """A named chain of equalities with reasons and assumptions.
+
+    >>> from sympy import Symbol, exp
+    >>> from derive import sigmoid
+    >>> z = Symbol("z")
+    >>> p = Proof("sigmoid_neg", "sigma(-z) = 1 - sigma(z)", assume={"z": "real"})
+    >>> _ = p.given(sigmoid(-z)).step(1/(1 + exp(z)), "definition of sigma")
+    >>> _ = p.step(1 - 1/(1 + exp(-z)), "add and subtract 1").step(1 - sigmoid(z), "definition")
+    >>> p.check().ok
+    True
+    """
+
+    def __init__(self, name: str, title: str = "", assume: Optional[Mapping[str, object]] = None,
+                 claim: Optional[sp.Eq] = None, family: str = "", note: str = "", timeout: float = 10.0):
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"a proof's name must be an identifier such as 'sigmoid_neg', not {name!r}")
+        self.name = name
+        self.title = title or name
+        self.assume = dict(assume or {})
+        self.claim = claim
+        self.family = family
+        self.note = note
+        self.timeout = timeout
+        self.given_expr = None
+        self.given_reason = ""
+        self.steps: list[Step] = []
+
+    def given(self, expr, reason: str = "") -> "Proof":
+        """The expression the chain starts from."""
+        if self.given_expr is not None:
+            raise ValueError(f"{self.name}: given() called twice")
+        self.given_expr = as_expr(expr, "given expression")
+        self.given_reason = reason
+        return self
+
+    def step(self, expr, reason: str, expect: str = "proved") -> "Proof":
+        """The next expression in the chain, equal to the previous one because of ``reason``."""
+        if self.given_expr is None:
+            raise ValueError(f"{self.name}: call given() before step()")
+        if expect not in ("proved", "refuted"):
+            raise ValueError("expect must be 'proved' or 'refuted'")
+        self.steps.append(Step(as_expr(expr, "step expression"), reason, expect))
+        return self
+
+    @property
+    def result(self):
+        """The claim proved: the given expression equals the last one."""
+        last = self.steps[-1].expr if self.steps else self.given_expr
+        return sp.Eq(self.given_expr, last, evaluate=False)
+
+    def _link_error(self) -> str:
+        if self.given_expr is None or not self.steps:
+            return "the chain is empty"
+        if self.claim is not None:
+            lhs, rhs = self.claim.lhs, self.claim.rhs
+            if self.given_expr != lhs:
+                return "the chain does not start at the claim's left side"
+            final = [s for s in self.steps if s.expect == "proved"]
+            if not final or final[-1].expr != rhs:
+                return "the chain does not end at the claim's right side"
+        return ""
+
+    def check(self, timeout: Optional[float] = None,
+              on_step: Callable[[StepResult], None] = lambda r: None) -> Report:
+        """Check every step against the previous expression; return the Report."""
+        start = time.perf_counter()
+        report = Report(self, link_error=self._link_error())
+        prev = self.given_expr
+        for i, st in enumerate(self.steps, start=1):
+            v = equal(prev, st.expr, assume=self.assume, timeout=timeout or self.timeout)
+            res = StepResult(i, st, v)
+            report.steps.append(res)
+            on_step(res)
+            if st.expect == "proved":
+                prev = st.expr
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def to_latex(self, report: Optional[Report] = None) -> str:
+        from .latex import proof_latex
+
+        return proof_latex(self, report)
+
+    def _repr_latex_(self) -> str:
+        from .latex import proof_latex
+
+        return proof_latex(self, None, standalone_math=True)
+
+    def __repr__(self) -> str:
+        return f"Proof({self.name!r}, {len(self.steps)} steps)"
+
+
+def theorem(fn: Optional[Callable] = None, *, family: str = ""):
+    """Mark a function that builds a :class:`Proof` (with default sizes) for discovery."""
+
+    def mark(f):
+        f.__derive_theorem__ = {"family": family}
+        return f
+
+    return mark(fn) if fn is not None else mark
