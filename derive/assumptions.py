@@ -32,6 +32,8 @@ _KEYWORDS = {
     "positive integer": ("integer", Fraction(1), None, False, True),
     "natural": ("integer", Fraction(1), None, False, True),
     "nonnegative integer": ("integer", Fraction(0), None, False, True),
+    # a valid index into every sum it is paired with by a Kronecker delta (sampled as 1)
+    "index": ("integer", Fraction(1), Fraction(1), False, False),
 }
 
 
@@ -75,6 +77,8 @@ class Domain:
         return not (self.kind == "integer" and value.denominator != 1)
 
     def describe(self, name: str) -> str:
+        if self.text == "index":
+            return f"{name} a valid index"
         if self.text in _KEYWORDS:
             return f"{name} {self.text}"
         return self.text

@@ -130,13 +130,58 @@ def abstract_opaque(e):
     return e.replace(lambda x: isinstance(x, (Sum, sp.Product)), fresh), table
 
 
-def sums_chain(e, inner: Callable) -> Optional[object]:
+def eval_derivatives(e):
+    """Carry out derivatives (and nothing else: sums stay sums)."""
+    return e.replace(lambda x: isinstance(x, sp.Derivative), lambda x: x.doit(deep=False))
+
+
+def eliminate_kronecker(e, indices: frozenset):
+    """``sum_i f(i) [i = j] = f(j)`` where ``j`` is a declared valid index.
+
+    Sound only because ``j`` was declared an index (it lies inside every range it is
+    summed against); for any other ``j`` the delta is left alone.
+    """
+    if not indices or not e.has(sp.KroneckerDelta):
+        return e
+
+    def partner(delta, i):
+        a, b = delta.args[:2]
+        other = b if a == i else a if b == i else None
+        if other is None or other.has(i):
+            return None
+        names = {str(s) for s in other.free_symbols}
+        return other if other.free_symbols and names <= indices else None
+
+    def rule(s):
+        if len(s.limits) != 1:
+            return s
+        (i, lo, hi), = s.limits
+        kept, done = [], []
+        for t in Add.make_args(sp.expand(s.function)):
+            deltas = [f for f in Mul.make_args(t) if isinstance(f, sp.KroneckerDelta)]
+            target = next((p for p in (partner(d, i) for d in deltas) if p is not None), None)
+            if target is None:
+                kept.append(t)
+            else:
+                done.append(t.xreplace({i: target}))
+        return Add(*done) + (Sum(Add(*kept), (i, lo, hi)) if kept else 0)
+
+    prev = None
+    while prev != e:
+        prev = e
+        e = e.replace(lambda x: isinstance(x, Sum), rule)
+    return e
+
+
+def sums_chain(e, inner: Callable, indices: frozenset = frozenset()) -> Optional[object]:
     """Prove ``e == 0`` by merging sums with equal limits and proving each summand."""
-    e = canonical_sums(e.doit() if not e.has(Sum) else e)
+    e = eliminate_kronecker(eval_derivatives(e), indices)
+    e = canonical_sums(e)
+    e = eliminate_kronecker(e, indices)
     groups, rest = merge_sums(e)
     if not groups:
         body, table = abstract_opaque(rest)
-        return inner(body) if table else None
+        return inner(body) if table or indices else None
     parts = []
     for _, summands in groups.items():
         body, _ = abstract_opaque(Add(*summands))
@@ -147,31 +192,44 @@ def sums_chain(e, inner: Callable) -> Optional[object]:
 
 
 CHAINS: list[tuple[str, Callable]] = [
-    ("expand", lambda e: sp.expand(e.doit())),
-    ("rewrite(exp), cancel", rational_exp),
-    ("sums merged, inner sums generalised, rewrite(exp), cancel", lambda e: sums_chain(e, rational_exp)),
-    ("rewrite(Piecewise), simplify", piecewise_simplify),
-    ("sums merged, inner sums generalised, simplify", lambda e: sums_chain(e, full_simplify)),
-    ("rewrite(exp), simplify", full_simplify),
+    ("expand", lambda e, ix: sp.expand(e.doit())),
+    ("rewrite(exp), cancel", lambda e, ix: rational_exp(e)),
+    ("sums merged, inner sums generalised, rewrite(exp), cancel",
+     lambda e, ix: sums_chain(e, rational_exp, ix)),
+    ("rewrite(Piecewise), simplify", lambda e, ix: piecewise_simplify(e)),
+    ("sums merged, inner sums generalised, simplify", lambda e, ix: sums_chain(e, full_simplify, ix)),
+    ("rewrite(exp), simplify", lambda e, ix: full_simplify(e)),
 ]
 
 
 def applicable(name: str, e) -> bool:
     if "sums" in name:
-        return e.has(Sum)
+        return e.has(Sum) or e.has(sp.KroneckerDelta)
     if "Piecewise" in name:
         return e.has(relu, sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs)
     return True
 
 
-def certify(diff, on_try: Callable[[str], None] = lambda name: None) -> Optional[str]:
-    """The name of the first chain that takes ``diff`` to zero, else None."""
+def certify(diff, on_try: Callable[[str], None] = lambda name: None,
+            indices: frozenset = frozenset()) -> Optional[str]:
+    """The name of the first chain that takes ``diff`` to zero, else None.
+
+    A matrix is proved entry by entry (every entry must reach zero).
+    """
+    if isinstance(diff, sp.MatrixBase):
+        methods = []
+        for entry in diff:
+            m = certify(entry, on_try, indices)
+            if m is None:
+                return None
+            methods.append(m)
+        return "entrywise: " + ", ".join(dict.fromkeys(methods))
     for name, chain in CHAINS:
         if not applicable(name, diff):
             continue
         on_try(name)
         try:
-            r = chain(diff)
+            r = chain(diff, indices)
         except (NotImplementedError, TypeError, ValueError, AttributeError,
                 sp.PolynomialError, RecursionError, ZeroDivisionError):
             continue

@@ -74,7 +74,9 @@ def as_expr(x, what: str = "expression"):
     """A SymPy object from a SymPy object or a Python number; never from a string."""
     if isinstance(x, str):
         raise TypeError(f"{what} must be a SymPy expression, not a string (use derive.parse_latex)")
-    if isinstance(x, (sp.Basic, sp.MatrixBase)):
+    if isinstance(x, sp.MatrixBase):
+        return sp.ImmutableMatrix(x)
+    if isinstance(x, sp.Basic):
         return x
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         return sp.Integer(x) if isinstance(x, int) else sp.Float(x)
@@ -137,7 +139,8 @@ def decide(lhs, rhs, domains, progress=lambda info: None) -> Verdict:
     progress({"consistent": found.consistent, "agreed": found.agreed})
     if isinstance(lhs, (sp.MatrixBase, sp.MatrixExpr)) != isinstance(rhs, (sp.MatrixBase, sp.MatrixExpr)):
         return verdict("unknown", "a matrix compared with a scalar")
-    method = certify(lhs - rhs, on_try=lambda name: progress({"trying": name}))
+    indices = frozenset(n for n, d in domains.items() if d.text == "index")
+    method = certify(lhs - rhs, on_try=lambda name: progress({"trying": name}), indices=indices)
     if method is not None:
         return verdict("proved", method, numerically_consistent=found.consistent or None)
     return verdict("unknown", "no rewrite chain reached zero",

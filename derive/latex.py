@@ -20,6 +20,7 @@ from sympy.printing.latex import LatexPrinter
 
 from .assumptions import parse_assumptions
 from .errors import DeriveError
+from .notation import latex_name
 
 
 class DerivePrinter(LatexPrinter):
@@ -36,6 +37,22 @@ class DerivePrinter(LatexPrinter):
         else:
             return super()._print_Heaviside(expr, exp)
         return text if exp is None else "%s^{%s}" % (text, exp)
+
+    def _print_Symbol(self, expr, style="plain"):
+        text = latex_name(expr.name)
+        return "{%s}" % text if text is not None else super()._print_Symbol(expr, style)
+
+    def _print_IndexedBase(self, expr):
+        text = latex_name(str(expr.label))
+        return text if text is not None else super()._print_IndexedBase(expr)
+
+    def _print_Indexed(self, expr):
+        base = latex_name(str(expr.base.label))
+        if base is None:
+            return super()._print_Indexed(expr)
+        idx = [self._print(i) for i in expr.indices]
+        sep = "" if all(len(t) == 1 for t in idx) else ","
+        return "{%s_{%s}}" % (base, sep.join(idx))
 
     def _print_KroneckerDelta(self, expr, exp=None):
         i, j = expr.args[:2]
@@ -117,10 +134,15 @@ def proof_latex(proof, report=None, standalone_math: bool = False, heading: str 
              f"${latex(proof.result.lhs)} = {latex(proof.result.rhs)}$"]
     if proof.assume:
         parts.append(f"\n\\noindent\\textbf{{Assumptions.}}\\quad {assumptions_latex(proof.assume)}.")
+    if proof.define:
+        defs = ", ".join(f"${latex(k)} = {latex(v)}$" for k, v in proof.define.items())
+        parts.append(f"\n\\noindent\\textbf{{Where}}\\quad {defs}.")
     if proof.note:
         parts.append(f"\n\\noindent {escape_text(proof.note)}")
     parts.append("\n\\noindent\\textbf{Proof.}")
     parts.append(body)
+    if proof.appendix:
+        parts.append(proof.appendix)
     if report is not None:
         methods = sorted(set(report.methods()))
         status = "every step proved" if report.ok else f"NOT proved: {report.status}"

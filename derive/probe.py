@@ -103,8 +103,23 @@ def _instantiate(expr, subs_sizes, func_map):
 
 
 def _values_for(expr, domains, rng, trial) -> dict:
+    """Exact values for the free atoms: integers for indices first, then everything else."""
     values = {}
-    atoms = sorted(expr.free_symbols, key=sp.default_sort_key)
+    indexed = expr.atoms(sp.Indexed)
+    labels = {a.base.label for a in indexed}
+    index_syms = set()
+    for a in indexed:
+        for ix in a.indices:
+            index_syms |= {s for s in sp.sympify(ix).free_symbols if isinstance(s, sp.Symbol)}
+    for s in sorted(index_syms, key=sp.default_sort_key):
+        dom = domains.get(s.name)
+        if dom is None or dom.kind != "integer":
+            dom = Domain("integer", Fraction(1), Fraction(1), False, False, text="index")
+        v = _random_rational(rng, dom, 1)
+        values[s] = sp.Integer(int(v))
+    if values:
+        expr = expr.xreplace(values)
+    atoms = sorted((a for a in expr.free_symbols if a not in labels), key=sp.default_sort_key)
     for i, a in enumerate(atoms):
         if isinstance(a, sp.Indexed):
             name = str(a.base.label)
@@ -191,8 +206,9 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> Pro
             atoms_src = sp.Tuple(*(list(li) if isinstance(li, sp.MatrixBase) else [li]),
                                  *(list(ri) if isinstance(ri, sp.MatrixBase) else [ri]))
             values = _values_for(atoms_src, domains, rng, trial)
-            lv = _evaluate(li.xreplace(values), PREC)
-            rv = _evaluate(ri.xreplace(values), PREC)
+            li, ri = _substitute(li, values), _substitute(ri, values)
+            lv = _evaluate(li, PREC)
+            rv = _evaluate(ri, PREC)
         except (TypeError, ValueError, NotImplementedError, AttributeError, sp.ShapeError) as exc:
             result.skipped += 1
             result.notes.append(f"point {trial}: {type(exc).__name__}")
@@ -208,8 +224,8 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> Pro
         if gap <= scale * mpmath.mpf(10) ** (-(PREC // 2)):
             result.agreed += 1
             continue
-        lv2 = _evaluate(li.xreplace(values), RECHECK_PREC)
-        rv2 = _evaluate(ri.xreplace(values), RECHECK_PREC)
+        lv2 = _evaluate(li, RECHECK_PREC)
+        rv2 = _evaluate(ri, RECHECK_PREC)
         g2 = _gap(lv2, rv2) if lv2 is not None and rv2 is not None else None
         if g2 is None:
             result.skipped += 1
@@ -227,6 +243,13 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> Pro
             return result
         result.skipped += 1
     return result
+
+
+def _substitute(e, values):
+    """Indices first (so ``w[k, 0]`` becomes ``w[1, 0]``), then every other value."""
+    ints = {k: v for k, v in values.items() if isinstance(k, sp.Symbol) and v.is_Integer}
+    e = e.xreplace(ints) if ints else e
+    return e.xreplace({k: v for k, v in values.items() if k not in ints})
 
 
 def _scalar(v):

@@ -114,7 +114,8 @@ class Proof:
     """
 
     def __init__(self, name: str, title: str = "", assume: Optional[Mapping[str, object]] = None,
-                 claim: Optional[sp.Eq] = None, family: str = "", note: str = "", timeout: float = 10.0):
+                 claim: Optional[sp.Eq] = None, family: str = "", note: str = "", timeout: float = 10.0,
+                 define: Optional[Mapping] = None, appendix: str = ""):
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"a proof's name must be an identifier such as 'sigmoid_neg', not {name!r}")
         self.name = name
@@ -124,6 +125,10 @@ class Proof:
         self.family = family
         self.note = note
         self.timeout = timeout
+        #: definitions ``{symbol: expression}`` substituted into every step before it is checked
+        self.define = dict(define or {})
+        #: raw LaTeX shown after the chain (tables of values, remarks)
+        self.appendix = appendix
         self.given_expr = None
         self.given_reason = ""
         self.steps: list[Step] = []
@@ -151,6 +156,15 @@ class Proof:
         last = self.steps[-1].expr if self.steps else self.given_expr
         return sp.Eq(self.given_expr, last, evaluate=False)
 
+    def unfold(self, expr):
+        """``expr`` with the proof's definitions substituted (repeatedly, for nested ones)."""
+        for _ in range(8):
+            new = expr.xreplace(self.define) if self.define else expr
+            if new == expr:
+                return new
+            expr = new
+        return expr
+
     def _link_error(self) -> str:
         if self.given_expr is None or not self.steps:
             return "the chain is empty"
@@ -170,7 +184,8 @@ class Proof:
         report = Report(self, link_error=self._link_error())
         prev = self.given_expr
         for i, st in enumerate(self.steps, start=1):
-            v = equal(prev, st.expr, assume=self.assume, timeout=timeout or self.timeout)
+            lhs, rhs = self.unfold(prev), self.unfold(st.expr)
+            v = equal(lhs, rhs, assume=self.assume, timeout=timeout or self.timeout)
             res = StepResult(i, st, v)
             report.steps.append(res)
             on_step(res)
