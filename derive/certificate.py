@@ -141,8 +141,10 @@ def eliminate_kronecker(e, indices: frozenset):
     Sound only because ``j`` was declared an index (it lies inside every range it is
     summed against); for any other ``j`` the delta is left alone.
     """
-    if not indices or not e.has(sp.KroneckerDelta):
+    if not indices:
         return e
+    if not e.has(sp.KroneckerDelta):
+        return resolve_index_conditions(e, indices)
 
     def partner(delta, i):
         a, b = delta.args[:2]
@@ -170,7 +172,32 @@ def eliminate_kronecker(e, indices: frozenset):
     while prev != e:
         prev = e
         e = e.replace(lambda x: isinstance(x, Sum), rule)
-    return e
+    return resolve_index_conditions(e, indices)
+
+
+def resolve_index_conditions(e, indices: frozenset):
+    """Drop range conditions ``1 <= j``, ``j <= n`` on declared indices from Piecewise.
+
+    SymPy sums a Kronecker delta itself when it can, guarding the result with the
+    index range; a declared index lies inside every range by assumption.
+    """
+    def is_range(c):
+        if c is sp.true:
+            return True
+        if isinstance(c, sp.And):
+            return all(is_range(a) for a in c.args)
+        if isinstance(c, (sp.LessThan, sp.GreaterThan, sp.StrictLessThan, sp.StrictGreaterThan)):
+            names = {str(s) for s in c.free_symbols}
+            return bool(names & indices)
+        return False
+
+    def rule(pw):
+        (first, cond), *rest = pw.args
+        if is_range(cond) and rest and rest[-1][0] == 0:
+            return first
+        return pw
+
+    return e.replace(lambda x: isinstance(x, sp.Piecewise), rule) if e.has(sp.Piecewise) else e
 
 
 def sums_chain(e, inner: Callable, indices: frozenset = frozenset()) -> Optional[object]:

@@ -63,8 +63,11 @@ def _failure_text(report) -> str:
         return ""
     from .latex import latex
 
+    shown = failed.step.display if failed.step.display is not None else failed.step.expr
+    text = latex(shown)
+    text = text if len(text) <= 400 else text[:400] + " ..."
     lines = [f"    step {failed.index} ({failed.step.reason or 'no reason given'}): {failed.status}",
-             f"      expression: {latex(failed.step.expr)}",
+             f"      expression: {text}",
              f"      {failed.verdict.describe()}"]
     return "\n".join(lines)
 

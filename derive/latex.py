@@ -52,6 +52,8 @@ class DerivePrinter(LatexPrinter):
             return super()._print_Indexed(expr)
         idx = [self._print(i) for i in expr.indices]
         sep = "" if all(len(t) == 1 for t in idx) else ","
+        if "%s" in base:
+            return "{%s}" % (base % sep.join(idx))
         return "{%s_{%s}}" % (base, sep.join(idx))
 
     def _print_KroneckerDelta(self, expr, exp=None):
@@ -102,7 +104,7 @@ def assumptions_latex(assume) -> str:
 
 
 def _chain_lines(proof, report) -> list[str]:
-    lhs = latex(proof.given_expr)
+    lhs = latex(proof.shown_given)
     lines = []
     results = report.steps if report is not None else [None] * len(proof.steps)
     first = True
@@ -117,7 +119,8 @@ def _chain_lines(proof, report) -> list[str]:
         rel = r"\neq" if st.expect == "refuted" else "="
         left = lhs if first else ""
         reason = escape_text(st.reason) if st.reason else ""
-        lines.append(f"{left} &{rel} {latex(st.expr)} && \\text{{{reason}}}{mark}")
+        shown = st.display if st.display is not None else st.expr
+        lines.append(f"{left} &{rel} {latex(shown)} && \\text{{{reason}}}{mark}")
         if st.expect == "proved":
             first = False
     return lines

@@ -184,3 +184,37 @@ def batchnorm_params(channels):
 
 def dense_params(n_in, n_out, bias: bool = True):
     return n_in * n_out + (n_out if bias else 0)
+
+
+# --- back-propagation -------------------------------------------------------------------
+
+@dataclass
+class Backprop:
+    """The delta rules evaluated on a concrete network: deltas and gradients per layer."""
+
+    delta: list
+    grad_W: list
+    grad_b: list
+
+    def gradients(self, net: Network) -> list:
+        """Gradients in the order of ``net.parameters()``."""
+        out = []
+        for l in range(1, len(net.widths)):
+            out.extend(self.grad_W[l])
+            if net.b[l] is not None:
+                out.extend(self.grad_b[l])
+        return out
+
+
+def delta_rule(net: Network, dL_da_out) -> Backprop:
+    """``delta^(L) = dL/da^(L) * g_L'(z^(L))``, ``delta^(l) = g_l'(z^(l)) * W^(l+1)^T delta^(l+1)``,
+    ``dL/dW^(l) = delta^(l) a^(l-1)^T``, ``dL/db^(l) = delta^(l)``."""
+    L = len(net.widths) - 1
+    delta = [None] * (L + 1)
+    gprime = lambda l: net.z[l].applyfunc(lambda v: derivative_of(net.activations[l], v))  # noqa: E731
+    delta[L] = sp.Matrix(dL_da_out).multiply_elementwise(gprime(L))
+    for l in range(L - 1, 0, -1):
+        delta[l] = gprime(l).multiply_elementwise(net.W[l + 1].T * delta[l + 1])
+    grad_W = [None] + [delta[l] * net.a[l - 1].T for l in range(1, L + 1)]
+    grad_b = [None] + [delta[l] for l in range(1, L + 1)]
+    return Backprop(delta, grad_W, grad_b)

@@ -41,8 +41,20 @@ def split_layer_name(name: str):
     return m.group("base"), m.group("layer"), m.group("sub")
 
 
+#: LaTeX for names that no rule can derive (``"dL/dz^(l+1)"`` -> ``\frac{\partial L}{...}``)
+DISPLAY: dict = {}
+
+
+def display_as(name: str, latex: str) -> str:
+    """Register how a name prints in LaTeX; return the name."""
+    DISPLAY[name] = latex
+    return name
+
+
 def latex_name(name: str, printer=None) -> str | None:
-    """LaTeX for a layer-indexed name, or None when the name is not one."""
+    """LaTeX for a layer-indexed (or registered) name, or None when the name is neither."""
+    if name in DISPLAY:
+        return DISPLAY[name]
     parts = split_layer_name(name)
     if parts is None:
         return None

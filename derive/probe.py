@@ -23,6 +23,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .assumptions import REAL, Domain, domain_of_symbol
+from .numeval import NumEval, Undefined
 
 PREC = 30
 RECHECK_PREC = 80
@@ -94,12 +95,10 @@ def _concrete_function(rng: random.Random, nargs: int):
     return sp.Lambda(ts, body)
 
 
-def _instantiate(expr, subs_sizes, func_map):
+def _instantiate(expr, subs_sizes):
+    """Concrete sizes and every derivative carried out; undefined functions stay symbolic."""
     e = expr.xreplace(subs_sizes) if subs_sizes else expr
-    e = e.doit()
-    if func_map:
-        e = e.subs(func_map).doit()
-    return e
+    return e.doit()
 
 
 def _values_for(expr, domains, rng, trial) -> dict:
@@ -148,37 +147,63 @@ def _matrix_values(expr, rng) -> dict:
     return out
 
 
-def _evaluate(expr, prec):
-    """A number to ``prec`` digits, or None where the expression has no finite value."""
-    if isinstance(expr, sp.MatrixBase):
-        vals = [_evaluate(x, prec) for x in expr]
-        return None if any(v is None for v in vals) else vals
+def _evaluate(expr, values, func_map, prec):
+    """A number (or list of numbers) to ``prec`` digits, or None where there is no finite value."""
+    ints = {k: v for k, v in values.items() if isinstance(k, sp.Symbol) and v.is_Integer}
+    if ints:
+        expr = expr.xreplace(ints)
+    ev = NumEval(values, func_map, prec)
     try:
-        v = sp.N(expr, prec)
-    except (ZeroDivisionError, ValueError, TypeError, ArithmeticError, RecursionError):
-        return None
-    if not v.is_number or v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-        return None
-    try:
-        re, im = v.as_real_imag()
-        return mpmath.mpc(mpmath.mpf(sp.Float(re, prec)._mpf_), mpmath.mpf(sp.Float(im, prec)._mpf_))
-    except (TypeError, ValueError, AttributeError):
+        if isinstance(expr, sp.MatrixBase):
+            return [ev(x) for x in expr]
+        return ev(expr)
+    except (Undefined, ZeroDivisionError, ValueError, TypeError, ArithmeticError, RecursionError):
         return None
 
 
 def _gap(lv, rv):
-    """Absolute difference and scale of two numbers (or lists of numbers)."""
+    """``(relative gap, index)`` of the worst entry of two numbers or lists of numbers."""
     if isinstance(lv, list) != isinstance(rv, list):
         return None
-    if isinstance(lv, list):
-        if len(lv) != len(rv):
-            return None
-        pairs = list(zip(lv, rv))
-    else:
-        pairs = [(lv, rv)]
-    gap = max(abs(a - b) for a, b in pairs)
-    scale = max([mpmath.mpf(1)] + [max(abs(a), abs(b)) for a, b in pairs])
-    return gap, scale
+    pairs = list(zip(lv, rv)) if isinstance(lv, list) else [(lv, rv)]
+    if isinstance(lv, list) and len(lv) != len(rv):
+        return None
+    worst, where = mpmath.mpf(0), 0
+    for n, (a, b) in enumerate(pairs):
+        r = abs(a - b) / max(mpmath.mpf(1), abs(a), abs(b))
+        if r > worst:
+            worst, where = r, n
+    return worst, where
+
+
+def _entry(v, n):
+    return v[n] if isinstance(v, list) else v
+
+
+def _sympy_route(expr, values, func_map, prec):
+    """An independent evaluation by SymPy's own evalf (small expressions only)."""
+    if isinstance(expr, sp.MatrixBase):
+        return [_sympy_route(x, values, func_map, prec) for x in expr]
+    ints = {k: v for k, v in values.items() if isinstance(k, sp.Symbol) and v.is_Integer}
+    e = expr.xreplace(ints) if ints else expr
+    if func_map:
+        e = e.subs(func_map).doit()
+    v = sp.N(e.xreplace(values), prec)
+    re, im = v.as_real_imag()
+    return mpmath.mpc(mpmath.mpf(sp.Float(re, prec)._mpf_), mpmath.mpf(sp.Float(im, prec)._mpf_))
+
+
+def _confirmed(li, ri, values, func_map) -> Optional[bool]:
+    """Re-check a difference by SymPy's evalf where the expressions are small; None if it cannot."""
+    if sp.count_ops(li) + sp.count_ops(ri) > 4000:
+        return None
+    try:
+        with mpmath.workdps(RECHECK_PREC):
+            lv, rv = _sympy_route(li, values, func_map, RECHECK_PREC), _sympy_route(ri, values, func_map, RECHECK_PREC)
+            g = _gap(lv, rv)
+    except (TypeError, ValueError, AttributeError, ArithmeticError, RecursionError):
+        return None
+    return None if g is None else bool(g[0] > mpmath.mpf(10) ** -(PREC // 2))
 
 
 def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> ProbeResult:
@@ -196,8 +221,8 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> Pro
             subs_sizes[s] = sp.Integer(rng.randint(max(lo, 1), max(lo, 1) + 2))
         func_map = {f: _concrete_function(rng, _arity(f, lhs, rhs)) for f in sorted(funcs, key=str)}
         try:
-            li = _instantiate(lhs, subs_sizes, func_map)
-            ri = _instantiate(rhs, subs_sizes, func_map)
+            li = _instantiate(lhs, subs_sizes)
+            ri = _instantiate(rhs, subs_sizes)
             li, ri = _explicit(li), _explicit(ri)
             mats = _matrix_values(sp.Tuple(li, ri) if both is not None else li, rng)
             mats.update(_matrix_values(ri, rng))
@@ -206,9 +231,8 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> Pro
             atoms_src = sp.Tuple(*(list(li) if isinstance(li, sp.MatrixBase) else [li]),
                                  *(list(ri) if isinstance(ri, sp.MatrixBase) else [ri]))
             values = _values_for(atoms_src, domains, rng, trial)
-            li, ri = _substitute(li, values), _substitute(ri, values)
-            lv = _evaluate(li, PREC)
-            rv = _evaluate(ri, PREC)
+            lv = _evaluate(li, values, func_map, PREC)
+            rv = _evaluate(ri, values, func_map, PREC)
         except (TypeError, ValueError, NotImplementedError, AttributeError, sp.ShapeError) as exc:
             result.skipped += 1
             result.notes.append(f"point {trial}: {type(exc).__name__}")
@@ -220,36 +244,27 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> Pro
         if g is None:
             result.skipped += 1
             continue
-        gap, scale = g
-        if gap <= scale * mpmath.mpf(10) ** (-(PREC // 2)):
+        gap, where = g
+        if gap <= mpmath.mpf(10) ** (-(PREC // 2)):
             result.agreed += 1
             continue
-        lv2 = _evaluate(li, RECHECK_PREC)
-        rv2 = _evaluate(ri, RECHECK_PREC)
+        lv2 = _evaluate(li, values, func_map, RECHECK_PREC)
+        rv2 = _evaluate(ri, values, func_map, RECHECK_PREC)
         g2 = _gap(lv2, rv2) if lv2 is not None and rv2 is not None else None
-        if g2 is None:
-            result.skipped += 1
-            continue
-        gap2, scale2 = g2
-        if gap2 > scale2 * mpmath.mpf(10) ** (-(RECHECK_PREC // 2)) and abs(gap2 - gap) <= gap2 * mpmath.mpf(10) ** -8:
+        stable = g2 is not None and g2[0] > mpmath.mpf(10) ** (-(RECHECK_PREC // 2)) \
+            and abs(g2[0] - gap) <= g2[0] * mpmath.mpf(10) ** -8
+        if stable and _confirmed(li, ri, values, func_map) is not False:
             cex = {str(k): str(v) for k, v in subs_sizes.items()}
             cex.update({str(k): str(v) for k, v in func_map.items()})
             cex.update({str(k): str(v.tolist()) for k, v in mats.items()})
             cex.update({str(k): str(v) for k, v in values.items()})
             result.counterexample = cex
-            result.notes.append(
-                f"lhs = {mpmath.nstr(_scalar(lv2), 12)}, rhs = {mpmath.nstr(_scalar(rv2), 12)}"
-            )
+            label = f"entry {where}: " if isinstance(lv2, list) else ""
+            result.notes.append(f"{label}lhs = {mpmath.nstr(_scalar(_entry(lv2, where)), 12)}, "
+                                f"rhs = {mpmath.nstr(_scalar(_entry(rv2, where)), 12)}")
             return result
         result.skipped += 1
     return result
-
-
-def _substitute(e, values):
-    """Indices first (so ``w[k, 0]`` becomes ``w[1, 0]``), then every other value."""
-    ints = {k: v for k, v in values.items() if isinstance(k, sp.Symbol) and v.is_Integer}
-    e = e.xreplace(ints) if ints else e
-    return e.xreplace({k: v for k, v in values.items() if k not in ints})
 
 
 def _scalar(v):

@@ -29,6 +29,8 @@ class Step:
     expr: object
     reason: str = ""
     expect: str = "proved"
+    #: what the LaTeX shows instead of ``expr`` (an abbreviation of a large expression)
+    display: object = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ class StepResult:
     def to_json(self) -> dict:
         from .latex import latex
 
-        out = {"index": self.index, "latex": latex(self.step.expr), "reason": self.step.reason}
+        shown = self.step.display if self.step.display is not None else self.step.expr
+        out = {"index": self.index, "latex": latex(shown), "reason": self.step.reason}
         out.update(self.verdict.to_json())
         if self.step.expect != "proved":
             out["expected"] = self.step.expect
@@ -85,7 +88,7 @@ class Report:
     def to_json(self) -> dict:
         out = {"name": self.proof.name, "title": self.proof.title, "ok": self.ok,
                "seconds": round(self.seconds, 3),
-               "steps": [{"index": 0, "latex": _latex(self.proof.given_expr), "status": "given"}]
+               "steps": [{"index": 0, "latex": _latex(self.proof.shown_given), "status": "given"}]
                + [s.to_json() for s in self.steps]}
         failed = self.first_failure
         out["first_error"] = failed.index if failed is not None else None
@@ -130,31 +133,40 @@ class Proof:
         #: raw LaTeX shown after the chain (tables of values, remarks)
         self.appendix = appendix
         self.given_expr = None
+        self.given_display = None
         self.given_reason = ""
         self.steps: list[Step] = []
 
-    def given(self, expr, reason: str = "") -> "Proof":
-        """The expression the chain starts from."""
+    def given(self, expr, reason: str = "", display=None) -> "Proof":
+        """The expression the chain starts from (``display``: what the LaTeX shows instead)."""
         if self.given_expr is not None:
             raise ValueError(f"{self.name}: given() called twice")
         self.given_expr = as_expr(expr, "given expression")
         self.given_reason = reason
+        self.given_display = as_expr(display, "display") if display is not None else None
         return self
 
-    def step(self, expr, reason: str, expect: str = "proved") -> "Proof":
+    def step(self, expr, reason: str, expect: str = "proved", display=None) -> "Proof":
         """The next expression in the chain, equal to the previous one because of ``reason``."""
         if self.given_expr is None:
             raise ValueError(f"{self.name}: call given() before step()")
         if expect not in ("proved", "refuted"):
             raise ValueError("expect must be 'proved' or 'refuted'")
-        self.steps.append(Step(as_expr(expr, "step expression"), reason, expect))
+        shown = as_expr(display, "display") if display is not None else None
+        self.steps.append(Step(as_expr(expr, "step expression"), reason, expect, shown))
         return self
+
+    @property
+    def shown_given(self):
+        return self.given_display if self.given_display is not None else self.given_expr
 
     @property
     def result(self):
         """The claim proved: the given expression equals the last one."""
-        last = self.steps[-1].expr if self.steps else self.given_expr
-        return sp.Eq(self.given_expr, last, evaluate=False)
+        final = [s for s in self.steps if s.expect == "proved"]
+        last = (final[-1].display if final[-1].display is not None else final[-1].expr) if final \
+            else self.shown_given
+        return sp.Eq(self.shown_given, last, evaluate=False)
 
     def unfold(self, expr):
         """``expr`` with the proof's definitions substituted (repeatedly, for nested ones)."""
