@@ -34,6 +34,9 @@ _KEYWORDS = {
     "nonnegative integer": ("integer", Fraction(0), None, False, True),
     # a valid index into every sum it is paired with by a Kronecker delta (sampled as 1)
     "index": ("integer", Fraction(1), Fraction(1), False, False),
+    # matrix symbols: U^T U = I, and S^T = S
+    "orthogonal": ("matrix", None, None, True, True),
+    "symmetric": ("matrix", None, None, True, True),
 }
 
 
@@ -51,6 +54,8 @@ class Domain:
 
     def sympy_assumptions(self) -> dict:
         """The SymPy assumptions this domain implies (only what SymPy can hold)."""
+        if self.kind == "matrix":
+            return {}
         if self.kind == "complex":
             return {"complex": True} if not self.nonzero else {"complex": True, "nonzero": True}
         out = {"integer": True} if self.kind == "integer" else {"real": True}

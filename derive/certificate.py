@@ -39,6 +39,8 @@ def to_exp(e):
     e = e.replace(sp.tanh, lambda x: (exp(x) - exp(-x)) / (exp(x) + exp(-x)))
     e = e.replace(sp.sinh, lambda x: (exp(x) - exp(-x)) / 2)
     e = e.replace(sp.cosh, lambda x: (exp(x) + exp(-x)) / 2)
+    e = e.replace(sp.sin, lambda x: (exp(sp.I * x) - exp(-sp.I * x)) / (2 * sp.I))
+    e = e.replace(sp.cos, lambda x: (exp(sp.I * x) + exp(-sp.I * x)) / 2)
     return e
 
 
@@ -73,6 +75,13 @@ def full_simplify(e):
 
 # --- sums over symbolic sizes --------------------------------------------------
 
+def peel(s: Sum):
+    """``(body, outermost limit)``: a multi-limit sum as one sum of a sum (SymPy would re-flatten it)."""
+    if len(s.limits) == 1:
+        return s.function, s.limits[0]
+    return Sum(s.function, *s.limits[:-1]), s.limits[-1]
+
+
 def _canonical_index(depth: int, lo, hi) -> sp.Symbol:
     return sp.Symbol(f"_i{depth}[{sp.sstr(lo)},{sp.sstr(hi)}]", integer=True)
 
@@ -82,12 +91,9 @@ def canonical_sums(e, depth: int = 0):
     if not isinstance(e, sp.Basic) or not e.has(Sum):
         return e
     if isinstance(e, Sum):
-        if len(e.limits) > 1:
-            inner = Sum(e.function, *e.limits[:-1])
-            return canonical_sums(Sum(inner, e.limits[-1]), depth)
-        (i, lo, hi), = e.limits
+        body, (i, lo, hi) = peel(e)
         k = _canonical_index(depth, lo, hi)
-        body = canonical_sums(e.function.xreplace({i: k}), depth + 1)
+        body = canonical_sums(body.xreplace({i: k}), depth + 1)
         body = sp.expand(body)
         terms = Add.make_args(body)
         out = []
@@ -135,43 +141,46 @@ def eval_derivatives(e):
     return e.replace(lambda x: isinstance(x, sp.Derivative), lambda x: x.doit(deep=False))
 
 
-def eliminate_kronecker(e, indices: frozenset):
-    """``sum_i f(i) [i = j] = f(j)`` where ``j`` is a declared valid index.
+def eliminate_kronecker(e, indices: frozenset, enclosing: tuple = ()):
+    """``sum_i f(i) [i = j] = f(j)`` when ``j`` surely lies in the range of ``i``.
 
-    Sound only because ``j`` was declared an index (it lies inside every range it is
-    summed against); for any other ``j`` the delta is left alone.
+    ``j`` qualifies when it is a declared valid index, or the variable of an enclosing
+    sum over the same range. For any other ``j`` the delta is left alone.
     """
-    if not indices:
-        return e
     if not e.has(sp.KroneckerDelta):
         return resolve_index_conditions(e, indices)
 
-    def partner(delta, i):
+    def partner(delta, i, lo, hi, outer):
         a, b = delta.args[:2]
         other = b if a == i else a if b == i else None
-        if other is None or other.has(i):
+        if other is None or other.has(i) or not other.free_symbols:
             return None
+        if isinstance(other, sp.Symbol) and outer.get(other) == (lo, hi):
+            return other
         names = {str(s) for s in other.free_symbols}
-        return other if other.free_symbols and names <= indices else None
+        return other if names <= indices else None
 
-    def rule(s):
-        if len(s.limits) != 1:
-            return s
-        (i, lo, hi), = s.limits
-        kept, done = [], []
-        for t in Add.make_args(sp.expand(s.function)):
-            deltas = [f for f in Mul.make_args(t) if isinstance(f, sp.KroneckerDelta)]
-            target = next((p for p in (partner(d, i) for d in deltas) if p is not None), None)
-            if target is None:
-                kept.append(t)
-            else:
-                done.append(t.xreplace({i: target}))
-        return Add(*done) + (Sum(Add(*kept), (i, lo, hi)) if kept else 0)
+    def walk(x, outer):
+        if isinstance(x, Sum):
+            body, (i, lo, hi) = peel(x)
+            inner = walk(body, {**outer, i: (lo, hi)})
+            kept, done = [], []
+            for t in Add.make_args(sp.expand(inner)):
+                deltas = [f for f in Mul.make_args(t) if isinstance(f, sp.KroneckerDelta)]
+                target = next((p for p in (partner(d, i, lo, hi, outer) for d in deltas) if p is not None), None)
+                if target is None:
+                    kept.append(t)
+                else:
+                    done.append(t.xreplace({i: target}))
+            return Add(*done) + (Sum(Add(*kept), (i, lo, hi)) if kept else 0)
+        if not x.args or not x.has(Sum):
+            return x
+        return x.func(*[walk(a, outer) for a in x.args])
 
     prev = None
     while prev != e:
         prev = e
-        e = e.replace(lambda x: isinstance(x, Sum), rule)
+        e = walk(e, dict(enclosing))
     return resolve_index_conditions(e, indices)
 
 
@@ -207,8 +216,8 @@ def sums_chain(e, inner: Callable, indices: frozenset = frozenset()) -> Optional
     e = eliminate_kronecker(e, indices)
     groups, rest = merge_sums(e)
     if not groups:
-        body, table = abstract_opaque(rest)
-        return inner(body) if table or indices else None
+        body, _ = abstract_opaque(rest)
+        return inner(body)
     parts = []
     for _, summands in groups.items():
         body, _ = abstract_opaque(Add(*summands))
@@ -216,6 +225,40 @@ def sums_chain(e, inner: Callable, indices: frozenset = frozenset()) -> Optional
     rest_body, _ = abstract_opaque(rest)
     parts.append(inner(rest_body))
     return sp.S.Zero if all(is_zero(p) for p in parts) else parts[0]
+
+
+def drop_orthogonal_pairs(e, orthogonal: frozenset):
+    """``U^T U = U U^T = I`` inside every matrix product, for the declared orthogonal ``U``."""
+    def rule(m):
+        args = list(m.args)
+        changed = True
+        while changed:
+            changed = False
+            for n in range(len(args) - 1):
+                a, b = args[n], args[n + 1]
+                for x, y in ((a, b), (b, a)):
+                    if isinstance(x, sp.Transpose) and isinstance(y, sp.MatrixSymbol) and x.arg == y \
+                            and y.name in orthogonal:
+                        del args[n:n + 2]
+                        changed = True
+                        break
+                if changed:
+                    break
+        return sp.MatMul(*args).doit() if args else sp.S.One
+
+    return e.replace(lambda x: isinstance(x, sp.MatMul), rule)
+
+
+def matrix_chain(e, orthogonal: frozenset):
+    e = e.doit()
+    if orthogonal:
+        e = drop_orthogonal_pairs(e, orthogonal).doit()
+    return e
+
+
+def scalar_of(e):
+    """A 1x1 matrix expression as its single entry (a sum over indices)."""
+    return e[0, 0] if isinstance(e, sp.MatrixExpr) and e.shape == (1, 1) else e
 
 
 CHAINS: list[tuple[str, Callable]] = [
@@ -235,6 +278,64 @@ def applicable(name: str, e) -> bool:
     if "Piecewise" in name:
         return e.has(relu, sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs)
     return True
+
+
+def is_nonnegative(e) -> bool:
+    """A sign certificate: sums and products of terms SymPy knows to be nonnegative."""
+    if e.is_nonnegative is True:
+        return True
+    if isinstance(e, Add):
+        return all(is_nonnegative(a) for a in e.args)
+    if isinstance(e, Mul):
+        return all(is_nonnegative(a) for a in e.args)
+    if isinstance(e, Sum):
+        return is_nonnegative(e.function)
+    if isinstance(e, sp.Pow) and e.exp.is_even:
+        return e.base.is_real is True or e.base.is_extended_real is True
+    return False
+
+
+ORDER_CHAINS: list[tuple[str, Callable]] = [
+    ("expand, every term nonnegative", lambda e: sp.expand(e.doit())),
+    ("factor, every factor nonnegative", lambda e: sp.factor(sp.expand(e.doit()))),
+    ("simplify, nonnegative", lambda e: sp.simplify(e.doit())),
+]
+
+
+def certify_order(lhs, rhs, relation: str, on_try: Callable[[str], None] = lambda name: None) -> Optional[str]:
+    """Prove ``lhs >= rhs`` (or ``<=``) by showing the difference nonnegative term by term."""
+    if relation not in (">=", "<="):
+        return None
+    diff = lhs - rhs if relation == ">=" else rhs - lhs
+    for name, chain in ORDER_CHAINS:
+        on_try(name)
+        try:
+            if is_nonnegative(chain(diff)):
+                return name
+        except (NotImplementedError, TypeError, ValueError, AttributeError, RecursionError):
+            continue
+    return None
+
+
+def certify_pair(lhs, rhs, on_try: Callable[[str], None] = lambda name: None,
+                 indices: frozenset = frozenset(), orthogonal: frozenset = frozenset()) -> Optional[str]:
+    """Like :func:`certify` on ``lhs - rhs``, with matrix expressions handled first."""
+    lm, rm = isinstance(lhs, sp.MatrixExpr), isinstance(rhs, sp.MatrixExpr)
+    if lm and rm and not isinstance(lhs, sp.MatrixBase) and not isinstance(rhs, sp.MatrixBase):
+        on_try("matrix identities")
+        try:
+            if is_zero(matrix_chain(lhs - rhs, orthogonal)):
+                return "matrix identities" + (" (orthogonality)" if orthogonal else "")
+        except (TypeError, ValueError, AttributeError, NotImplementedError):
+            pass
+    if lm != rm:
+        lhs = scalar_of(matrix_chain(lhs, orthogonal) if lm else lhs)
+        rhs = scalar_of(matrix_chain(rhs, orthogonal) if rm else rhs)
+        if isinstance(lhs, sp.MatrixExpr) or isinstance(rhs, sp.MatrixExpr):
+            return None
+        m = certify(lhs - rhs, on_try, indices)
+        return f"1x1 matrix as its entry, {m}" if m else None
+    return certify(lhs - rhs, on_try, indices)
 
 
 def certify(diff, on_try: Callable[[str], None] = lambda name: None,

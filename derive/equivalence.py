@@ -25,7 +25,7 @@ from typing import Mapping, Optional
 import sympy as sp
 
 from .assumptions import Domain, domain_of_symbol, parse_assumptions
-from .certificate import certify
+from .certificate import certify_order, certify_pair
 from .probe import probe, size_symbols
 from .worker import run_bounded
 
@@ -121,7 +121,10 @@ def apply_domains(lhs, rhs, domains: Mapping[str, Domain]):
     return lhs, rhs, tuple(dict.fromkeys(used))
 
 
-def decide(lhs, rhs, domains, progress=lambda info: None) -> Verdict:
+RELATIONS = ("==", ">=", "<=")
+
+
+def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") -> Verdict:
     """The ladder itself, run in-process (``equal`` runs it in the worker)."""
     start = time.perf_counter()
     lhs, rhs, used = apply_domains(lhs, rhs, domains)
@@ -131,16 +134,21 @@ def decide(lhs, rhs, domains, progress=lambda info: None) -> Verdict:
 
     if lhs == rhs:
         return verdict("proved", "identical under the assumptions")
-    found = probe(lhs, rhs, domains)
+    found = probe(lhs, rhs, domains, relation=relation)
     if found.counterexample is not None:
         return verdict("refuted", "numeric probe, re-checked at high precision",
                        counterexample=found.counterexample, numerically_consistent=False,
                        detail="; ".join(found.notes))
     progress({"consistent": found.consistent, "agreed": found.agreed})
-    if isinstance(lhs, (sp.MatrixBase, sp.MatrixExpr)) != isinstance(rhs, (sp.MatrixBase, sp.MatrixExpr)):
-        return verdict("unknown", "a matrix compared with a scalar")
+    if relation != "==":
+        method = certify_order(lhs, rhs, relation, on_try=lambda name: progress({"trying": name}))
+        if method is not None:
+            return verdict("proved", method, numerically_consistent=found.consistent or None)
+        return verdict("unknown", "no sign certificate", numerically_consistent=found.consistent)
     indices = frozenset(n for n, d in domains.items() if d.text == "index")
-    method = certify(lhs - rhs, on_try=lambda name: progress({"trying": name}), indices=indices)
+    orthogonal = frozenset(n for n, d in domains.items() if d.text == "orthogonal")
+    method = certify_pair(lhs, rhs, on_try=lambda name: progress({"trying": name}), indices=indices,
+                          orthogonal=orthogonal)
     if method is not None:
         return verdict("proved", method, numerically_consistent=found.consistent or None)
     return verdict("unknown", "no rewrite chain reached zero",
@@ -153,12 +161,12 @@ def decide(lhs, rhs, domains, progress=lambda info: None) -> Verdict:
 _CACHE: dict = {}
 
 
-def _decide_in_worker(lhs, rhs, domains, progress):
-    return decide(lhs, rhs, domains, progress)
+def _decide_in_worker(lhs, rhs, domains, relation, progress):
+    return decide(lhs, rhs, domains, progress, relation)
 
 
 def equal(lhs, rhs, assume: Optional[Mapping[str, object]] = None, timeout: float = 10.0) -> Verdict:
-    """Decide ``lhs = rhs`` within ``timeout`` seconds.
+    """Decide ``lhs = rhs`` within ``timeout`` seconds (see :func:`compare`).
 
     >>> from sympy import Symbol, tanh
     >>> from derive import sigmoid
@@ -168,19 +176,27 @@ def equal(lhs, rhs, assume: Optional[Mapping[str, object]] = None, timeout: floa
     >>> equal(tanh(a), 2*sigmoid(a) - 1).status
     'refuted'
     """
+    return compare(lhs, rhs, "==", assume=assume, timeout=timeout)
+
+
+def compare(lhs, rhs, relation: str = "==", assume: Optional[Mapping[str, object]] = None,
+            timeout: float = 10.0) -> Verdict:
+    """Decide ``lhs relation rhs`` (``==``, ``>=`` or ``<=``) within ``timeout`` seconds."""
+    if relation not in RELATIONS:
+        raise ValueError(f"relation must be one of {RELATIONS}")
     lhs, rhs = as_expr(lhs, "lhs"), as_expr(rhs, "rhs")
     domains = parse_assumptions(assume)
     if not isinstance(timeout, (int, float)) or timeout <= 0:
         raise ValueError("timeout must be a positive number of seconds")
     start = time.perf_counter()
-    key = (lhs, rhs, tuple(sorted(domains.items())))
+    key = (lhs, rhs, relation, tuple(sorted(domains.items())))
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
     if lhs == rhs:
         _, _, used = apply_domains(lhs, rhs, domains)
         return Verdict("proved", "identical", seconds=time.perf_counter() - start, assumptions=used)
-    status, value, progress = run_bounded(_decide_in_worker, (lhs, rhs, domains), {}, timeout)
+    status, value, progress = run_bounded(_decide_in_worker, (lhs, rhs, domains, relation), {}, timeout)
     elapsed = time.perf_counter() - start
     if status == "done":
         verdict = Verdict(**{**value.__dict__, "seconds": elapsed})

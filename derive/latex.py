@@ -116,7 +116,9 @@ def _chain_lines(proof, report) -> list[str]:
                 mark = r"\ \text{(wrong: refuted)}" if res.ok else r"\ \text{(NOT refuted)}"
             elif not res.ok:
                 mark = r"\ \text{(%s)}" % res.status
-        rel = r"\neq" if st.expect == "refuted" else "="
+        from .proof import RELATIONS
+
+        rel = r"\neq" if st.expect == "refuted" else RELATIONS[st.rel][1]
         left = lhs if first else ""
         reason = escape_text(st.reason) if st.reason else ""
         shown = st.display if st.display is not None else st.expr
@@ -134,7 +136,7 @@ def proof_latex(proof, report=None, standalone_math: bool = False, heading: str 
         return body
     parts = [f"\\{heading}{{{escape_text(proof.title)}}}", f"\\label{{proof:{proof.name}}}",
              f"\\noindent\\textbf{{Result}} (\\texttt{{{escape_text(proof.name)}}}).\\quad "
-             f"${latex(proof.result.lhs)} = {latex(proof.result.rhs)}$"]
+             f"${latex(proof.result.lhs)} {proof.result_relation} {latex(proof.result.rhs)}$"]
     if proof.assume:
         parts.append(f"\n\\noindent\\textbf{{Assumptions.}}\\quad {assumptions_latex(proof.assume)}.")
     if proof.define:

@@ -137,13 +137,28 @@ def _values_for(expr, domains, rng, trial) -> dict:
     return values
 
 
-def _matrix_values(expr, rng) -> dict:
+def _matrix_values(expr, rng, domains) -> dict:
+    """Random rational matrices; orthogonal ones by the Cayley transform, symmetric ones as S + S^T."""
     out = {}
     for m in expr.atoms(sp.MatrixSymbol):
         r, c = m.shape
         if not (sp.sympify(r).is_Integer and sp.sympify(c).is_Integer):
             continue
-        out[m] = sp.Matrix(int(r), int(c), lambda i, j: sp.Rational(rng.randint(-9, 9), rng.randint(1, 5)))
+        r, c = int(r), int(c)
+        rand = lambda i, j: sp.Rational(rng.randint(-9, 9), rng.randint(1, 5))  # noqa: E731
+        kind = domains.get(m.name).text if m.name in domains else ""
+        if kind == "orthogonal" and r == c:
+            A = sp.Matrix(r, r, lambda i, j: 0)
+            for i in range(r):
+                for j in range(i + 1, r):
+                    A[i, j] = rand(i, j)
+                    A[j, i] = -A[i, j]
+            out[m] = (sp.eye(r) - A) * (sp.eye(r) + A).inv()
+        elif kind == "symmetric" and r == c:
+            S = sp.Matrix(r, r, rand)
+            out[m] = S + S.T
+        else:
+            out[m] = sp.Matrix(r, c, rand)
     return out
 
 
@@ -163,6 +178,10 @@ def _evaluate(expr, values, func_map, prec):
 
 def _gap(lv, rv):
     """``(relative gap, index)`` of the worst entry of two numbers or lists of numbers."""
+    if isinstance(lv, list) and len(lv) == 1 and not isinstance(rv, list):
+        lv = lv[0]
+    if isinstance(rv, list) and len(rv) == 1 and not isinstance(lv, list):
+        rv = rv[0]
     if isinstance(lv, list) != isinstance(rv, list):
         return None
     pairs = list(zip(lv, rv)) if isinstance(lv, list) else [(lv, rv)]
@@ -206,8 +225,31 @@ def _confirmed(li, ri, values, func_map) -> Optional[bool]:
     return None if g is None else bool(g[0] > mpmath.mpf(10) ** -(PREC // 2))
 
 
-def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> ProbeResult:
-    """Evaluate both sides at ``trials`` points; return a confirmed counterexample if any."""
+def _violation(lv, rv, relation):
+    """How far ``lv relation rv`` fails (relative), and where; ``(0, 0)`` when it holds."""
+    if relation == "==":
+        return _gap(lv, rv)
+    lv = lv[0] if isinstance(lv, list) and len(lv) == 1 else lv
+    rv = rv[0] if isinstance(rv, list) and len(rv) == 1 else rv
+    if isinstance(lv, list) or isinstance(rv, list):
+        return None
+    scale = max(mpmath.mpf(1), abs(lv), abs(rv))
+    if abs(mpmath.im(lv)) > scale * mpmath.mpf(10) ** -20 or abs(mpmath.im(rv)) > scale * mpmath.mpf(10) ** -20:
+        return None  # an order needs real values
+    diff = mpmath.re(lv) - mpmath.re(rv)
+    bad = {">=": -diff, "<=": diff, ">": -diff, "<": diff}[relation]
+    if relation in (">", "<") and bad >= 0:
+        return (max(bad / scale, mpmath.mpf(10) ** -PREC), 0)
+    return (bad / scale if bad > 0 else mpmath.mpf(0), 0)
+
+
+def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121,
+          relation: str = "==") -> ProbeResult:
+    """Evaluate both sides at ``trials`` points; return a confirmed counterexample if any.
+
+    ``relation`` is ``"=="`` or an order (``">="``, ``"<="``, ``">"``, ``"<"``): a
+    counterexample is then a point where the order fails.
+    """
     rng = random.Random(seed)
     result = ProbeResult()
     both = sp.Tuple(lhs, rhs) if not _is_matrix(lhs) else None
@@ -224,8 +266,8 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> Pro
             li = _instantiate(lhs, subs_sizes)
             ri = _instantiate(rhs, subs_sizes)
             li, ri = _explicit(li), _explicit(ri)
-            mats = _matrix_values(sp.Tuple(li, ri) if both is not None else li, rng)
-            mats.update(_matrix_values(ri, rng))
+            mats = _matrix_values(sp.Tuple(li, ri) if both is not None else li, rng, domains)
+            mats.update({k: v for k, v in _matrix_values(ri, rng, domains).items() if k not in mats})
             if mats:
                 li, ri = _explicit(li.subs(mats).doit()), _explicit(ri.subs(mats).doit())
             atoms_src = sp.Tuple(*(list(li) if isinstance(li, sp.MatrixBase) else [li]),
@@ -240,7 +282,7 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> Pro
         if lv is None or rv is None:
             result.skipped += 1
             continue
-        g = _gap(lv, rv)
+        g = _violation(lv, rv, relation)
         if g is None:
             result.skipped += 1
             continue
@@ -250,10 +292,10 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121) -> Pro
             continue
         lv2 = _evaluate(li, values, func_map, RECHECK_PREC)
         rv2 = _evaluate(ri, values, func_map, RECHECK_PREC)
-        g2 = _gap(lv2, rv2) if lv2 is not None and rv2 is not None else None
+        g2 = _violation(lv2, rv2, relation) if lv2 is not None and rv2 is not None else None
         stable = g2 is not None and g2[0] > mpmath.mpf(10) ** (-(RECHECK_PREC // 2)) \
             and abs(g2[0] - gap) <= g2[0] * mpmath.mpf(10) ** -8
-        if stable and _confirmed(li, ri, values, func_map) is not False:
+        if stable and (relation != "==" or _confirmed(li, ri, values, func_map) is not False):
             cex = {str(k): str(v) for k, v in subs_sizes.items()}
             cex.update({str(k): str(v) for k, v in func_map.items()})
             cex.update({str(k): str(v.tolist()) for k, v in mats.items()})

@@ -13,9 +13,10 @@ from typing import Callable, Mapping, Optional
 
 import sympy as sp
 
-from .equivalence import Verdict, as_expr, equal
+from .equivalence import Verdict, as_expr, compare
 
-RELATIONS = ("=",)
+#: how a step relates to the previous expression, and how LaTeX writes it
+RELATIONS = {"=": ("==", "="), ">=": (">=", r"\geq"), "<=": ("<=", r"\leq")}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class Step:
     expect: str = "proved"
     #: what the LaTeX shows instead of ``expr`` (an abbreviation of a large expression)
     display: object = None
+    #: "=", ">=" or "<=": the previous expression relates to this one so
+    rel: str = "="
 
 
 @dataclass(frozen=True)
@@ -146,14 +149,16 @@ class Proof:
         self.given_display = as_expr(display, "display") if display is not None else None
         return self
 
-    def step(self, expr, reason: str, expect: str = "proved", display=None) -> "Proof":
+    def step(self, expr, reason: str, expect: str = "proved", display=None, rel: str = "=") -> "Proof":
         """The next expression in the chain, equal to the previous one because of ``reason``."""
         if self.given_expr is None:
             raise ValueError(f"{self.name}: call given() before step()")
         if expect not in ("proved", "refuted"):
             raise ValueError("expect must be 'proved' or 'refuted'")
+        if rel not in RELATIONS:
+            raise ValueError(f"rel must be one of {tuple(RELATIONS)}")
         shown = as_expr(display, "display") if display is not None else None
-        self.steps.append(Step(as_expr(expr, "step expression"), reason, expect, shown))
+        self.steps.append(Step(as_expr(expr, "step expression"), reason, expect, shown, rel))
         return self
 
     @property
@@ -167,6 +172,12 @@ class Proof:
         last = (final[-1].display if final[-1].display is not None else final[-1].expr) if final \
             else self.shown_given
         return sp.Eq(self.shown_given, last, evaluate=False)
+
+    @property
+    def result_relation(self) -> str:
+        """The relation of the whole chain: = unless some step is an inequality."""
+        rels = {s.rel for s in self.steps if s.expect == "proved"} - {"="}
+        return RELATIONS[rels.pop()][1] if len(rels) == 1 else "="
 
     def unfold(self, expr):
         """``expr`` with the proof's definitions substituted (repeatedly, for nested ones)."""
@@ -197,7 +208,7 @@ class Proof:
         prev = self.given_expr
         for i, st in enumerate(self.steps, start=1):
             lhs, rhs = self.unfold(prev), self.unfold(st.expr)
-            v = equal(lhs, rhs, assume=self.assume, timeout=timeout or self.timeout)
+            v = compare(lhs, rhs, RELATIONS[st.rel][0], assume=self.assume, timeout=timeout or self.timeout)
             res = StepResult(i, st, v)
             report.steps.append(res)
             on_step(res)
