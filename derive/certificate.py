@@ -19,6 +19,17 @@ import sympy as sp
 from sympy import Add, Mul, Sum, exp, log
 
 from .functions import logit, relu, sigmoid
+from .traverse import has_any
+
+
+UNEVALUATED = (sp.Derivative, sp.Subs, Sum, sp.Product, sp.Integral)
+
+
+def doit(e):
+    """``e.doit()`` only where something is left to do (a full ``doit`` rebuilds the tree)."""
+    if isinstance(e, sp.MatrixBase):
+        return e.applyfunc(doit) if has_any(e, *UNEVALUATED) else e
+    return e.doit() if has_any(e, *UNEVALUATED) else e
 
 
 def is_zero(e) -> bool:
@@ -57,20 +68,20 @@ def _cancel_logs(e):
 
 
 def rational_exp(e):
-    e = to_exp(e.doit())
+    e = to_exp(doit(e))
     e = sp.powsimp(sp.expand(e))
     e = sp.cancel(sp.together(e))
-    if e.has(log):
+    if has_any(e, log):
         e = sp.cancel(sp.together(sp.expand(_cancel_logs(e))))
     return e
 
 
 def piecewise_simplify(e):
-    return sp.simplify(sp.piecewise_fold(to_piecewise(e.doit())))
+    return sp.simplify(sp.piecewise_fold(to_piecewise(doit(e))))
 
 
 def full_simplify(e):
-    return sp.simplify(to_exp(e.doit()))
+    return sp.simplify(to_exp(doit(e)))
 
 
 # --- sums over symbolic sizes --------------------------------------------------
@@ -88,7 +99,7 @@ def _canonical_index(depth: int, lo, hi) -> sp.Symbol:
 
 def canonical_sums(e, depth: int = 0):
     """Sums split over ``+``, constant factors pulled out, indices renamed canonically."""
-    if not isinstance(e, sp.Basic) or not e.has(Sum):
+    if not isinstance(e, sp.Basic) or not has_any(e, Sum):
         return e
     if isinstance(e, Sum):
         body, (i, lo, hi) = peel(e)
@@ -147,7 +158,7 @@ def eliminate_kronecker(e, indices: frozenset, enclosing: tuple = ()):
     ``j`` qualifies when it is a declared valid index, or the variable of an enclosing
     sum over the same range. For any other ``j`` the delta is left alone.
     """
-    if not e.has(sp.KroneckerDelta):
+    if not has_any(e, sp.KroneckerDelta):
         return resolve_index_conditions(e, indices)
 
     def partner(delta, i, lo, hi, outer):
@@ -173,7 +184,7 @@ def eliminate_kronecker(e, indices: frozenset, enclosing: tuple = ()):
                 else:
                     done.append(t.xreplace({i: target}))
             return Add(*done) + (Sum(Add(*kept), (i, lo, hi)) if kept else 0)
-        if not x.args or not x.has(Sum):
+        if not x.args or not has_any(x, Sum):
             return x
         return x.func(*[walk(a, outer) for a in x.args])
 
@@ -206,7 +217,7 @@ def resolve_index_conditions(e, indices: frozenset):
             return first
         return pw
 
-    return e.replace(lambda x: isinstance(x, sp.Piecewise), rule) if e.has(sp.Piecewise) else e
+    return e.replace(lambda x: isinstance(x, sp.Piecewise), rule) if has_any(e, sp.Piecewise) else e
 
 
 def sums_chain(e, inner: Callable, indices: frozenset = frozenset()) -> Optional[object]:
@@ -262,7 +273,7 @@ def scalar_of(e):
 
 
 CHAINS: list[tuple[str, Callable]] = [
-    ("expand", lambda e, ix: sp.expand(e.doit())),
+    ("expand", lambda e, ix: sp.expand(doit(e))),
     ("rewrite(exp), cancel", lambda e, ix: rational_exp(e)),
     ("sums merged, inner sums generalised, rewrite(exp), cancel",
      lambda e, ix: sums_chain(e, rational_exp, ix)),
@@ -274,9 +285,9 @@ CHAINS: list[tuple[str, Callable]] = [
 
 def applicable(name: str, e) -> bool:
     if "sums" in name:
-        return e.has(Sum) or e.has(sp.KroneckerDelta)
+        return has_any(e, Sum) or has_any(e, sp.KroneckerDelta)
     if "Piecewise" in name:
-        return e.has(relu, sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs)
+        return has_any(e, relu, sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs)
     return True
 
 
@@ -296,9 +307,9 @@ def is_nonnegative(e) -> bool:
 
 
 ORDER_CHAINS: list[tuple[str, Callable]] = [
-    ("expand, every term nonnegative", lambda e: sp.expand(e.doit())),
-    ("factor, every factor nonnegative", lambda e: sp.factor(sp.expand(e.doit()))),
-    ("simplify, nonnegative", lambda e: sp.simplify(e.doit())),
+    ("expand, every term nonnegative", lambda e: sp.expand(doit(e))),
+    ("factor, every factor nonnegative", lambda e: sp.factor(sp.expand(doit(e)))),
+    ("simplify, nonnegative", lambda e: sp.simplify(doit(e))),
 ]
 
 

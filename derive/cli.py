@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -43,16 +45,28 @@ def cmd_list(args) -> int:
     return EXIT_OK
 
 
-def _check_all(entries, timeout, quiet=False):
-    reports = []
-    total = len(entries)
-    for n, e in enumerate(entries, start=1):
+def _check_all(entries, timeout, quiet=False, jobs=None):
+    """Check every proof, ``jobs`` at a time (one worker process each); reports in input order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .worker import set_workers
+
+    jobs = jobs or os.cpu_count() or 1
+    set_workers(jobs)
+    total, done = len(entries), [0]
+    lock = threading.Lock()
+
+    def one(e):
         proof = e.build()
-        report = proof.check(timeout=timeout)
-        if not quiet:
-            _err(f"[{n}/{total}] {e.name}: {report.status} in {report.seconds:.2f} s")
-        reports.append((e, report))
-    return reports
+        report = proof.check(timeout=timeout)  # None: the proof's own bound (10 s unless it says)
+        with lock:
+            done[0] += 1
+            if not quiet:
+                _err(f"[{done[0]}/{total}] {e.name}: {report.status} in {report.seconds:.2f} s")
+        return e, report
+
+    with ThreadPoolExecutor(max_workers=jobs) as ex:
+        return list(ex.map(one, entries))
 
 
 def _failure_text(report) -> str:
@@ -75,7 +89,7 @@ def _failure_text(report) -> str:
 def cmd_check(args) -> int:
     entries = _entries(args.targets, args.path)
     start = time.perf_counter()
-    reports = _check_all(entries, args.timeout, quiet=args.quiet)
+    reports = _check_all(entries, args.timeout, quiet=args.quiet, jobs=args.jobs)
     ok = all(r.ok for _, r in reports)
     if args.json:
         json.dump({"proofs": [r.to_json() for _, r in reports]}, sys.stdout, indent=1)
@@ -98,7 +112,7 @@ def cmd_latex(args) -> int:
 
     entries = _entries(args.targets, args.path)
     out = Path(args.out)
-    reports = _check_all(entries, args.timeout, quiet=args.quiet)
+    reports = _check_all(entries, args.timeout, quiet=args.quiet, jobs=args.jobs)
     written = export(reports, out, combined=not args.targets, pdf=args.pdf)
     for p in written:
         print(p)
@@ -113,8 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("targets", nargs="*", metavar="PATH|NAME",
                        help="proof files or folders (default ./proofs), or proof names")
         p.add_argument("--path", help="where to look for proofs named on the command line")
-        p.add_argument("--timeout", type=float, default=10.0, help="seconds per step (default 10)")
+        p.add_argument("--timeout", type=float, default=None,
+                       help="seconds per step (default: the proof's own bound, 10 s unless it sets one)")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
+        p.add_argument("-j", "--jobs", type=int, default=None,
+                       help="proofs checked at once, one worker process each (default: one per core)")
 
     p = sub.add_parser("list", help="list the proofs")
     p.add_argument("targets", nargs="*", metavar="PATH")

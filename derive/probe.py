@@ -24,6 +24,8 @@ from sympy.core.function import AppliedUndef
 
 from .assumptions import REAL, Domain, domain_of_symbol
 from .numeval import NumEval, Undefined
+from .certificate import doit
+from .traverse import atoms_of, free_of
 
 PREC = 30
 RECHECK_PREC = 80
@@ -46,10 +48,10 @@ class ProbeResult:
 def size_symbols(expr) -> set:
     """Symbols that stand for sizes: limits of sums and products, matrix shapes."""
     out = set()
-    for s in expr.atoms(sp.Sum, sp.Product):
+    for s in atoms_of(expr, sp.Sum, sp.Product):
         for _, lo, hi in s.limits:
             out |= {x for x in (sp.sympify(lo).free_symbols | sp.sympify(hi).free_symbols)}
-    for m in expr.atoms(sp.MatrixSymbol):
+    for m in atoms_of(expr, sp.MatrixSymbol):
         for dim in m.shape:
             out |= sp.sympify(dim).free_symbols
     return {s for s in out if isinstance(s, sp.Symbol)}
@@ -98,13 +100,14 @@ def _concrete_function(rng: random.Random, nargs: int):
 def _instantiate(expr, subs_sizes):
     """Concrete sizes and every derivative carried out; undefined functions stay symbolic."""
     e = expr.xreplace(subs_sizes) if subs_sizes else expr
-    return e.doit()
+    return doit(e)
 
 
 def _values_for(expr, domains, rng, trial) -> dict:
     """Exact values for the free atoms: integers for indices first, then everything else."""
     values = {}
-    indexed = expr.atoms(sp.Indexed)
+    free = free_of(expr)
+    indexed = {a for a in free if isinstance(a, sp.Indexed)}
     labels = {a.base.label for a in indexed}
     index_syms = set()
     for a in indexed:
@@ -117,8 +120,9 @@ def _values_for(expr, domains, rng, trial) -> dict:
         v = _random_rational(rng, dom, 1)
         values[s] = sp.Integer(int(v))
     if values:
-        expr = expr.xreplace(values)
-    atoms = sorted((a for a in expr.free_symbols if a not in labels), key=sp.default_sort_key)
+        free = {a.xreplace(values) if isinstance(a, sp.Indexed) else a for a in free} - set(values)
+    atoms = sorted((a for a in free if a not in labels and not isinstance(a, sp.MatrixSymbol)),
+                   key=sp.default_sort_key)
     for i, a in enumerate(atoms):
         if isinstance(a, sp.Indexed):
             name = str(a.base.label)
@@ -140,7 +144,7 @@ def _values_for(expr, domains, rng, trial) -> dict:
 def _matrix_values(expr, rng, domains) -> dict:
     """Random rational matrices; orthogonal ones by the Cayley transform, symmetric ones as S + S^T."""
     out = {}
-    for m in expr.atoms(sp.MatrixSymbol):
+    for m in atoms_of(expr, sp.MatrixSymbol):
         r, c = m.shape
         if not (sp.sympify(r).is_Integer and sp.sympify(c).is_Integer):
             continue
@@ -254,7 +258,9 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121,
     result = ProbeResult()
     both = sp.Tuple(lhs, rhs) if not _is_matrix(lhs) else None
     sizes = size_symbols(lhs) | size_symbols(rhs)
-    funcs = {f.func for f in (lhs.atoms(AppliedUndef) | rhs.atoms(AppliedUndef))}
+    funcs = {f.func for f in atoms_of(sp.Tuple(lhs, rhs) if not _is_matrix(lhs) else lhs, AppliedUndef)
+             | atoms_of(rhs, AppliedUndef)}
+    instantiated: dict = {}  # sizes -> both sides with derivatives carried out (the costly part)
     for trial in range(trials):
         subs_sizes = {}
         for s in sorted(sizes, key=sp.default_sort_key):
@@ -263,9 +269,10 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121,
             subs_sizes[s] = sp.Integer(rng.randint(max(lo, 1), max(lo, 1) + 2))
         func_map = {f: _concrete_function(rng, _arity(f, lhs, rhs)) for f in sorted(funcs, key=str)}
         try:
-            li = _instantiate(lhs, subs_sizes)
-            ri = _instantiate(rhs, subs_sizes)
-            li, ri = _explicit(li), _explicit(ri)
+            key = tuple(sorted(subs_sizes.items(), key=str))
+            if key not in instantiated:
+                instantiated[key] = (_explicit(_instantiate(lhs, subs_sizes)), _explicit(_instantiate(rhs, subs_sizes)))
+            li, ri = instantiated[key]
             mats = _matrix_values(sp.Tuple(li, ri) if both is not None else li, rng, domains)
             mats.update({k: v for k, v in _matrix_values(ri, rng, domains).items() if k not in mats})
             if mats:
@@ -330,7 +337,7 @@ def _explicit(e):
 
 def _arity(f, *exprs) -> int:
     for e in exprs:
-        for a in e.atoms(AppliedUndef):
+        for a in atoms_of(e, AppliedUndef):
             if a.func == f:
                 return len(a.args)
     return 1

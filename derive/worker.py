@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import importlib
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -125,13 +126,55 @@ class Worker:
                 return kind, value, progress
 
 
-_WORKER = Worker()
-atexit.register(_WORKER.kill)
+class Pool:
+    """Up to ``size`` workers; a call takes a free one (started on first need)."""
+
+    def __init__(self, size: int = 1) -> None:
+        self._free: "queue.Queue[Worker]" = queue.Queue()
+        self._all: list[Worker] = []
+        self._lock = threading.Lock()
+        self.size = size
+
+    def resize(self, size: int) -> None:
+        with self._lock:
+            self.size = max(1, size)
+
+    def _take(self) -> Worker:
+        try:
+            return self._free.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if len(self._all) < self.size:
+                w = Worker()
+                self._all.append(w)
+                return w
+        return self._free.get()
+
+    def call(self, fn: Callable, args: tuple, kwargs: dict, timeout: float):
+        w = self._take()
+        try:
+            return w.call(fn, args, kwargs, timeout)
+        finally:
+            self._free.put(w)
+
+    def shutdown(self) -> None:
+        for w in self._all:
+            w.kill()
+
+
+_POOL = Pool(1)
+atexit.register(_POOL.shutdown)
+
+
+def set_workers(n: int) -> None:
+    """How many worker processes may decide steps at once (one per thread that calls)."""
+    _POOL.resize(n)
 
 
 def run_bounded(fn: Callable, args: tuple, kwargs: dict, timeout: float):
-    """Run ``fn`` in the shared worker process with a hard time bound."""
-    return _WORKER.call(fn, args, kwargs, timeout)
+    """Run ``fn`` in a worker process of the shared pool with a hard time bound."""
+    return _POOL.call(fn, args, kwargs, timeout)
 
 
 def child_main(argv) -> None:  # pragma: no cover - the child's entry point
