@@ -134,7 +134,7 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
         return Verdict(status, method, seconds=time.perf_counter() - start, assumptions=used, **kw)
 
     if lhs == rhs:
-        return verdict("proved", "identical under the assumptions")
+        return verdict("proved", "identical (after SymPy's evaluation under the assumptions)")
     if not (size_symbols(lhs) or size_symbols(rhs)):
         lhs, rhs = doit(lhs), doit(rhs)  # once, for the probe and the certificate alike
         if lhs == rhs:

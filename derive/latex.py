@@ -44,7 +44,9 @@ class DerivePrinter(LatexPrinter):
 
     def _print_IndexedBase(self, expr):
         text = latex_name(str(expr.label))
-        return text if text is not None else super()._print_IndexedBase(expr)
+        if text is None:
+            return super()._print_IndexedBase(expr)
+        return text.replace("_{%s}", "").replace("%s", "")
 
     def _print_Indexed(self, expr):
         base = latex_name(str(expr.base.label))
@@ -94,7 +96,14 @@ def assumptions_latex(assume) -> str:
         sym = latex(sp.Symbol(name))
         words = {"real": r"\in \mathbb{R}", "positive": "> 0", "negative": "< 0", "nonnegative": r"\geq 0",
                  "integer": r"\in \mathbb{Z}", "positive integer": r"\in \mathbb{N}",
-                 "natural": r"\in \mathbb{N}", "complex": r"\in \mathbb{C}", "nonzero": r"\neq 0"}
+                 "natural": r"\in \mathbb{N}", "complex": r"\in \mathbb{C}", "nonzero": r"\neq 0",
+                 "nonnegative integer": r"\in \{0, 1, 2, \dots\}"}
+        if dom.text == "index":
+            items.append(f"${sym}$ a valid index")
+            continue
+        if dom.text in ("orthogonal", "symmetric"):
+            items.append(f"${sym}$ {dom.text}" + (" ($U^T U = I$)" if dom.text == "orthogonal" else ""))
+            continue
         if dom.text in words:
             items.append(f"${sym} {words[dom.text]}$")
         else:

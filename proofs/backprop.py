@@ -80,11 +80,12 @@ backprop_induction_step = (
     Proof("backprop_induction_step",
           "Induction on the layer: the delta rule holds at every depth",
           assume=INDEX, define={dL_dz_next: delta_next},
-          note="Induction on the layer index l, downward from l = L. Base case: backprop_output_delta. "
-               "Induction hypothesis (the Where line): dL/dz^(l+1)_k = delta^(l+1)_k for every k. "
-               "Step: the chain rule through z^(l+1) and the one-layer lemma give dL/dz^(l)_j, which is "
-               "therefore delta^(l)_j as computed by the recursion. So the recursion gives dL/dz^(l) for "
-               "every l = L, L-1, ..., 1, whatever the depth L.")
+          note="Induction on the layer index $l$, downward from $l = L$. Base case: backprop_output_delta. "
+               "Induction hypothesis (the Where line): $\\partial L/\\partial z^{(l+1)}_k = \\delta^{(l+1)}_k$ "
+               "for every $k$. Step: the chain rule through $z^{(l+1)}$ (the first line) and the one-layer lemma "
+               "give $\\partial L/\\partial z^{(l)}_j$, which is therefore the $\\delta^{(l)}_j$ of the recursion. "
+               "So the recursion gives $\\partial L/\\partial z^{(l)}$ for every $l = L, L-1, \\dots, 1$, "
+               "whatever the depth $L$.")
     .given(Sum(dL_dz_next[k] * Derivative(_z_next(k), z_l[j]), (k, 1, n_next)))
     .step(Sum(delta_next[k] * Derivative(_z_next(k), z_l[j]), (k, 1, n_next)), "induction hypothesis")
     .step(Derivative(g_l(z_l[j]), z_l[j]) * Sum(W_next[k, j] * delta_next[k], (k, 1, n_next)),

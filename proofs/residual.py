@@ -128,17 +128,19 @@ def _conv_proofs(dim, build, grads, sizes):
     tag = f"conv{dim}d"
     size_text = " x ".join(map(str, sizes))
     out = {}
-    for key, params, rule, label in (
-            ("dw2", blk.w2, "correlation of $z^{(1)}$ with " + RULE_DH3, r"\partial L/\partial w^{(2)}"),
+    for key, params, rule, label, shown in (
+            ("dw2", blk.w2, "correlation of $z^{(1)}$ with " + RULE_DH3, r"\partial L/\partial w^{(2)}",
+             r"\mathrm{corr}\left(z^{(1)}, G \odot [h^{(3)} > 0]\right)"),
             ("dw1", blk.w1, r"correlation of $x$ with $\partial L/\partial h^{(1)} = (\partial L/\partial h^{(3)} "
-                            r"\star \mathrm{flip}(w^{(2)})) \odot [h^{(1)} > 0]$", r"\partial L/\partial w^{(1)}")):
+                            r"\star \mathrm{flip}(w^{(2)})) \odot [h^{(1)} > 0]$", r"\partial L/\partial w^{(1)}",
+             r"\mathrm{corr}\left(x, \partial L/\partial h^{(1)}\right)")):
         plist = list(params)
         direct = _col([Derivative(loss, v) for v in plist])
         out[key] = (Proof(f"residual_{tag}_grad_{key[1:]}",
                           f"Residual block, {dim}-D ({size_text}): ${label}$",
                           note=NOTE_L, timeout=60.0)
                     .given(direct, display=_col([Derivative(L, v) for v in plist]))
-                    .step(_col(gr[key]), rule))
+                    .step(_col(gr[key]), rule, display=Symbol(shown)))
     xs = list(blk.x)
     dh3 = list(gr["dh3"])
     conv = list(gr["conv_path"])
