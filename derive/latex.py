@@ -130,6 +130,8 @@ def _chain_lines(proof, report) -> list[str]:
         rel = r"\neq" if st.expect == "refuted" else RELATIONS[st.rel][1]
         left = lhs if first else ""
         reason = escape_text(st.reason) if st.reason else ""
+        if len(st.reason) > 45:  # a long reason wraps in its own column instead of running off the page
+            reason = r"\parbox[t]{0.3\textwidth}{\raggedright\small %s}" % reason
         shown = st.display if st.display is not None else st.expr
         lines.append(f"{left} &{rel} {latex(shown)} && \\text{{{reason}}}{mark}")
         if st.expect == "proved":
@@ -168,6 +170,7 @@ def proof_latex(proof, report=None, standalone_math: bool = False, heading: str 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
 \usepackage{amsmath,amssymb}
+\usepackage[margin=2.2cm]{geometry}
 \allowdisplaybreaks
 \setlength{\parskip}{0.5em}
 """

@@ -103,7 +103,7 @@ tanh_eq_two_sigmoid_two_mul_sub_one = (
     .given(tanh(a))
     .step(_frac(exp(a) - exp(-a), exp(a) + exp(-a)), "definition of tanh")
     .step(_frac(1 - A2, 1 + A2), "divide numerator and denominator by $e^{a}$")
-    .step(_frac(2 - (1 + A2), 1 + A2), "$1 - u = 2 - (1 + u)$")
+    .step(_frac(Add(2, -(1 + A2), evaluate=False), 1 + A2), "$1 - u = 2 - (1 + u)$")
     .step(_frac(2, 1 + A2) - 1, "split the fraction")
     .step(2 * sigmoid(2 * a) - 1, r"definition of $\sigma$ at $2a$")
 )

@@ -52,8 +52,8 @@ def _z_next(kk, ii=i):
 backprop_output_delta = (
     Proof("backprop_output_delta", r"Output layer: $\delta^{(L)}_j = \frac{\partial L}{\partial a^{(L)}_j} g_L'(z^{(L)}_j)$",
           assume=INDEX,
-          note="L depends on z^(L) through a^(L)_k = g_L(z^(L)_k), so by the chain rule the first line "
-               "is dL/dz^(L)_j, which is delta^(L)_j by definition. The width n_L is a symbol.")
+          note=r"$L$ depends on $z^{(L)}$ through $a^{(L)}_k = g_L(z^{(L)}_k)$, so by the chain rule the first line "
+               r"is $\partial L/\partial z^{(L)}_j$, which is $\delta^{(L)}_j$ by definition. The width $n_L$ is a symbol.")
     .given(Sum(dL_da[k] * Derivative(g_L(z_L[k]), z_L[j]), (k, 1, n_L)))
     .step(Sum(dL_da[k] * KroneckerDelta(j, k) * Derivative(g_L(z_L[k]), z_L[k]), (k, 1, n_L)),
           r"$\partial g_L(z_k)/\partial z_j = [k = j]\, g_L'(z_k)$")
@@ -64,8 +64,8 @@ backprop_hidden_delta = (
     Proof("backprop_hidden_delta",
           r"Hidden layer (one-layer lemma): $\delta^{(l)}_j = g_l'(z^{(l)}_j)\sum_k W^{(l+1)}_{kj}\delta^{(l+1)}_k$",
           assume=INDEX,
-          note="L depends on z^(l) only through z^(l+1), so by the multivariable chain rule the first line "
-               "is dL/dz^(l)_j = delta^(l)_j. Widths n_l and n_{l+1} are symbols.")
+          note=r"$L$ depends on $z^{(l)}$ only through $z^{(l+1)}$, so by the multivariable chain rule the first "
+               r"line is $\partial L/\partial z^{(l)}_j = \delta^{(l)}_j$. The widths $n_l$ and $n_{l+1}$ are symbols.")
     .given(Sum(delta_next[k] * Derivative(_z_next(k), z_l[j]), (k, 1, n_next)))
     .step(Sum(delta_next[k] * Sum(W_next[k, i] * KroneckerDelta(i, j) * Derivative(g_l(z_l[i]), z_l[i]),
                                   (i, 1, n_l)), (k, 1, n_next)),
@@ -100,7 +100,8 @@ def _z_l(ii):
 backprop_weight_gradient = (
     Proof("backprop_weight_gradient", r"Weight gradient: $\partial L/\partial W^{(l)}_{jk} = \delta^{(l)}_j a^{(l-1)}_k$",
           assume=INDEX,
-          note="W^(l)_jk enters L only through z^(l), so the first line is dL/dW^(l)_jk by the chain rule.")
+          note=r"$W^{(l)}_{jk}$ enters $L$ only through $z^{(l)}$, so the first line is "
+               r"$\partial L/\partial W^{(l)}_{jk}$ by the chain rule.")
     .given(Sum(delta_l[i] * Derivative(_z_l(i), W_l[j, k]), (i, 1, n_l)))
     .step(Sum(delta_l[i] * Sum(KroneckerDelta(i, j) * KroneckerDelta(k, m) * a_prev[m], (m, 1, n_prev)), (i, 1, n_l)),
           r"$\partial W_{im} / \partial W_{jk} = [i = j][m = k]$")
@@ -158,9 +159,9 @@ def backprop_seed001_network():
     return gradient_proof(
         "backprop_seed001_network", "Seed 001's network: all six weight gradients", net,
         lambda out: (y - out) ** 2,
-        note="The network of seed 001 with every weight a symbol: the first line is the direct derivative "
-             "of L = (y - a^(2)_1)^2 through the whole composed network (shown abbreviated), the second the "
-             "delta rules, with a^(1) = tanh(z^(1)), a^(2) = sigma(z^(2)).")
+        note=r"The network of seed 001 with every weight a symbol: the first line is the direct derivative of "
+             r"$L = (y - a^{(2)}_1)^2$ through the whole composed network (shown abbreviated), the second the "
+             r"delta rules, with $a^{(1)} = \tanh(z^{(1)})$, $a^{(2)} = \sigma(z^{(2)})$.")
 
 
 @theorem
@@ -173,8 +174,8 @@ def backprop_three_layer_network(widths=(2, 3, 2, 1)):
         "backprop_three_layer_network",
         f"A {len(widths) - 1}-layer network of widths {'-'.join(map(str, widths))}: every gradient",
         net, lambda out: ell(out, y),
-        note="Activations g_1, g_2, g_3 and the loss ell(a, y) are undefined functions: the delta rules hold "
-             "whatever they are. Every weight and bias is a symbol.")
+        note=r"The activations $g_1, g_2, g_3$ and the loss $\ell(a, y)$ are undefined functions: the delta "
+             r"rules hold whatever they are. Every weight and bias is a symbol.")
 
 
 # --- seed 003's worked example ----------------------------------------------------------------
@@ -228,9 +229,9 @@ def backprop_seed003_worked_example():
                 + grads + "\n")
     return (Proof("backprop_seed003_worked_example",
                   "Seed 003's worked example: x = 2, y = 1, every gradient",
-                  note="Weights W^(1) = (0.1, 0.2; 0.3, 0.4) (first row: biases), W^(2) = (0.2, 1, -3), "
-                       "W^(3) = (1, 2), tanh hidden units, identity output, e = (h(x) - y)^2. The OCR reads "
-                       "several 3s of the sheet as 7s (for example -3.6 as -7.6); the values here are computed.",
+                  note=r"Weights $W^{(1)} = (0.1, 0.2; 0.3, 0.4)$ (first row: biases), $W^{(2)} = (0.2, 1, -3)$, "
+                       r"$W^{(3)} = (1, 2)$, $\tanh$ hidden units, identity output, $e = (h(x) - y)^2$. The OCR "
+                       r"reads several 3s of the sheet as 7s (for example $-3.6$ as $-7.6$); the values here are computed.",
                   appendix=appendix)
             .given(direct, display=shown_given)
             .step(exact, "delta rules at the point, exact in $\\tanh$ of rationals", display=exact))

@@ -31,9 +31,9 @@ quadratic_error_eigen_expansion = (
           r"The quadratic error in the eigenbasis of the Hessian (every dimension $d$)",
           assume={"U": "orthogonal"},
           define={H: U * Lam * U.T, w: w_star + U * alpha},
-          note="The columns u_i of U are orthonormal eigenvectors of H (U^T U = I) with eigenvalues "
-               "lambda_i, so H = U diag(lambda) U^T; alpha holds the coordinates of w - w* in that basis. "
-               "The dimension d is a symbol.")
+          note=r"The columns $u_i$ of $U$ are orthonormal eigenvectors of $H$ ($U^T U = I$) with eigenvalues "
+               r"$\lambda_i$, so $H = U \Lambda U^T$ with $\Lambda = \mathrm{diag}(\lambda)$; $\alpha$ holds the "
+               r"coordinates of $w - w^*$ in that basis. The dimension $d$ is a symbol.")
     .given(HALF * (w - w_star).T * H * (w - w_star))
     .step(HALF * (U * alpha).T * (U * Lam * U.T) * (U * alpha),
           r"$w - w^* = \sum_i \alpha_i u_i = U\alpha$, $H = U\Lambda U^T$")
@@ -50,8 +50,8 @@ quadratic_error_psd_minimum = (
     Proof("quadratic_error_psd_minimum",
           r"A positive semidefinite Hessian makes $w^*$ a minimum: $E(w) \geq E(w^*)$",
           assume={"lambda": "nonnegative", "alpha": "real"},
-          note="By the eigen-expansion E(w) = E(w*) + (1/2) sum_i lambda_i alpha_i^2. H positive "
-               "semidefinite means every lambda_i >= 0; every alpha_i^2 >= 0.")
+          note=r"By the eigen-expansion $E(w) = E(w^*) + \frac12 \sum_i \lambda_i \alpha_i^2$. $H$ positive "
+               r"semidefinite means every $\lambda_i \geq 0$; every $\alpha_i^2 \geq 0$.")
     .given(E_star + HALF * Sum(lam_nn[i] * al[i] ** 2, (i, 1, d)), "quadratic_error_eigen_expansion")
     .step(E_star, r"each term $\lambda_i\alpha_i^2 \geq 0$", rel=">=")
 )
@@ -61,10 +61,11 @@ quadratic_error_contour_half_axes = (
     Proof("quadratic_error_contour_half_axes",
           r"Contours of $E$ are ellipses with half-axes $\sqrt{2(E - E(w^*))/\lambda_j}$",
           assume={"c": "positive", "lambda_j": "positive"},
-          note="On the contour E(w) = E(w*) + c (c > 0) the points satisfy (1/2) sum_i lambda_i alpha_i^2 = c. "
-               "Along the axis u_j (alpha_i = 0 for i != j) the point alpha_j = sqrt(2c/lambda_j) lies on it, as "
-               "the chain shows; so the half-axis along u_j is sqrt(2(E - E(w*))/lambda_j), proportional to "
-               "lambda_j^(-1/2): the larger the curvature, the shorter the axis.")
+          note=r"On the contour $E(w) = E(w^*) + c$ ($c > 0$) the points satisfy $\frac12 \sum_i \lambda_i "
+               r"\alpha_i^2 = c$. Along the axis $u_j$ ($\alpha_i = 0$ for $i \neq j$) the point $\alpha_j = "
+               r"\sqrt{2c/\lambda_j}$ lies on it, as the chain shows; so the half-axis along $u_j$ is "
+               r"$\sqrt{2(E - E(w^*))/\lambda_j}$, proportional to $\lambda_j^{-1/2}$: the larger the curvature, "
+               r"the shorter the axis.")
     .given(HALF * lam_j * sqrt(2 * c / lam_j) ** 2, r"$\alpha_j = \sqrt{2c/\lambda_j}$, other $\alpha_i = 0$")
     .step(HALF * lam_j * (2 * c / lam_j), r"$(\sqrt{t})^2 = t$ for $t > 0$")
     .step(c, r"cancel $\lambda_j$")
@@ -111,6 +112,6 @@ def hessian_eigenpairs_d2():
     l1, l2 = sp.symbols("lambda_1 lambda_2", real=True)
     H_ = ROT2 * sp.diag(l1, l2) * ROT2.T
     return (Proof("hessian_eigenpairs_d2", r"$H u_i = \lambda_i u_i$ for $H = U\Lambda U^T$ ($d = 2$)",
-                  note="Columns side by side: H U = U Lambda, i.e. H u_1 = lambda_1 u_1 and H u_2 = lambda_2 u_2.")
+                  note=r"Columns side by side: $HU = U\Lambda$, that is $Hu_1 = \lambda_1 u_1$ and $Hu_2 = \lambda_2 u_2$.")
             .given(H_ * ROT2)
             .step(ROT2 * sp.diag(l1, l2), "$U^T U = I$"))

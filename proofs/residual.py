@@ -45,8 +45,9 @@ residual_block_jacobian = (
           r"Jacobian of a dense residual block: $\frac{\partial y}{\partial x} = \mathrm{diag}[h^{(3)}>0]"
           r"\,(I + W^{(2)}\mathrm{diag}[h^{(1)}>0]\,W^{(1)})$",
           assume={"p": "index", "q": "index"},
-          note="Dense form with h1 = W1 x, h3 = W2 ReLU(h1) + x, y = ReLU(h3), for a symbolic width n; "
-               "entry (p, q) of the Jacobian. [t > 0] is ReLU'(t) with ReLU'(0) = 0.")
+          note=r"Dense form: $h^{(1)} = W^{(1)} x$, $h^{(3)} = W^{(2)} \mathrm{ReLU}(h^{(1)}) + x$, "
+               r"$y = \mathrm{ReLU}(h^{(3)})$, for a symbolic width $n$; entry $(p, q)$ of the Jacobian. "
+               r"$[t > 0]$ is $\mathrm{ReLU}'(t)$ with the convention $\mathrm{ReLU}'(0) = 0$.")
     .given(Derivative(relu(_h3(p)), x[q]))
     .step(Heaviside(_h3(p), 0) * Derivative(_h3(p), x[q]), r"$\mathrm{ReLU}'(t) = [t > 0]$, chain rule")
     .step(Heaviside(_h3(p), 0) * (Sum(W2[p, r] * Heaviside(_h1(r), 0) * Derivative(_h1(r), x[q]), (r, 1, n))
@@ -111,9 +112,9 @@ def _col(v):
     return sp.Matrix(list(v))
 
 
-NOTE_L = ("G = dL/dy is known; since L depends on the parameters only through y, every first derivative of L "
-          "equals that of sum_p G_p y_p, which the first line differentiates directly through the whole block "
-          "(shown abbreviated).")
+NOTE_L = (r"$G = \partial L/\partial y$ is known; since $L$ depends on the parameters only through $y$, every "
+          r"first derivative of $L$ equals that of $\sum_p G_p y_p$, which the first line differentiates directly "
+          r"through the whole block (shown abbreviated); every entry of $x$, $w^{(1)}$, $w^{(2)}$, $G$ is a symbol.")
 RULE_DH3 = r"$\partial L/\partial h^{(3)} = G \odot [h^{(3)} > 0]$"
 
 
@@ -147,7 +148,7 @@ def _conv_proofs(dim, build, grads, sizes):
     h2 = list(blk.h2)
     out["dx"] = (Proof(f"residual_{tag}_grad_x",
                        f"Residual block, {dim}-D ({size_text}): $\\partial L/\\partial x$ with the shortcut term",
-                       note=NOTE_L + " The identity shortcut h3 = h2 + x contributes the bare dL/dh3 term.",
+                       note=NOTE_L + r" The identity shortcut $h^{(3)} = h^{(2)} + x$ contributes the bare $\partial L/\partial h^{(3)}$ term.",
                        timeout=60.0)
                  .given(_col([Derivative(loss, v) for v in xs]), display=_col([Derivative(L, v) for v in xs]))
                  .step(_col([dh3[i] + sum(dh3[j] * sp.diff(h2[j], xs[i]) for j in range(len(xs)))

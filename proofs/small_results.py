@@ -26,10 +26,10 @@ count = floor((n + 2 * p - f) / s)
 conv_output_size = (
     Proof("conv_output_size", r"Output size of a convolution: $\lfloor (n + 2p - f)/s \rfloor + 1$",
           assume=POS,
-          note="The window starts at 0, s, 2s, ..., is, and must end inside the padded input: "
-               "is + f <= n + 2p, so i runs from 0 to floor((n + 2p - f)/s) (for n + 2p >= f). Max-pooling "
-               "with an F-wide window and stride S is the case p = 0, f = F, s = S. Seed 001 writes the size "
-               "without the stride, and (for the first layer) without the floor: both refuted.")
+          note=r"The window starts at $0, s, 2s, \dots, is$ and must end inside the padded input: "
+               r"$is + f \leq n + 2p$, so $i$ runs from $0$ to $\lfloor (n + 2p - f)/s \rfloor$ (for $n + 2p \geq f$). "
+               r"Max-pooling with an $F$-wide window and stride $S$ is the case $p = 0$, $f = F$, $s = S$. Seed 001 "
+               r"writes the size without the stride, and (for the first layer) without the floor: both refuted.")
     .given(Sum(1, (i, 0, count)), "count the window positions $i s$, $0 \\le i \\le (n+2p-f)/s$")
     .step(n + 2 * p - f + 1, "seed 001: the stride dropped", expect="refuted")
     .step((n + 2 * p - f) / s + 1, "seed 001: no floor", expect="refuted")
@@ -42,11 +42,11 @@ receptive_field_step = (
     Proof("receptive_field_step",
           r"Receptive field, induction on the depth $k$: $r_k = 2k + 1$",
           assume={"k": "nonnegative integer"}, define={r_k: 2 * k + 1},
-          note="Induction on the number k of stacked 3x3 stride-1 convolutions; r_k is the side of the "
-               "input square one output pixel sees. Base case: r_0 = 1 (a pixel sees itself). Step: a 3x3 "
-               "stride-1 convolution widens the square by one pixel on each side, r_{k+1} = r_k + 2; with the "
-               "hypothesis r_k = 2k + 1 (the Where line) the chain gives r_{k+1} = 2(k + 1) + 1. So r_k = 2k + 1 "
-               "for every k and the field has (2k + 1)^2 pixels.")
+          note=r"Induction on the number $k$ of stacked $3\times3$ stride-1 convolutions; $r_k$ is the side of the "
+               r"input square one output pixel sees. Base case: $r_0 = 1$ (a pixel sees itself). Step: a $3\times3$ "
+               r"stride-1 convolution widens the square by one pixel on each side, $r_{k+1} = r_k + 2$; with the "
+               r"hypothesis $r_k = 2k + 1$ (the Where line) the chain gives $r_{k+1} = 2(k + 1) + 1$. So "
+               r"$r_k = 2k + 1$ for every $k$, and the field has $(2k + 1)^2$ pixels.")
     .given(r_k + 2, "one more 3x3 layer: $r_{k+1} = r_k + 2$")
     .step(Add(2 * k + 1, 2, evaluate=False), "induction hypothesis $r_k = 2k + 1$")
     .step(2 * (k + 1) + 1, "$2k + 3 = 2(k + 1) + 1$")
@@ -74,7 +74,8 @@ C = 32
 residual_block_params = (
     Proof("residual_block_params",
           r"A standard residual block ($3\times3$, $32 \to 32 \to 32$) has 18496 parameters",
-          note="A k x k convolution from C_in to C_out channels has (C_in k^2 + 1) C_out parameters with biases.")
+          note=r"A $k \times k$ convolution from $C_{in}$ to $C_{out}$ channels has $(C_{in} k^2 + 1) C_{out}$ "
+               r"parameters with biases, $C_{in} k^2 C_{out}$ without.")
     .given(_m(2, _m(_a(_m(C, 3, 3), 1), C)), "two $3\\times3$ convolutions, $32 \\to 32$, with biases")
     .step(_m(2, 9248), "$(32 \\cdot 9 + 1) \\cdot 32 = 9248$")
     .step(18496, "arithmetic")
@@ -133,8 +134,8 @@ n_in, n_out, n_2 = Symbol("n_in", integer=True, positive=True), Symbol("n_out", 
 dense_network_params = (
     Proof("dense_network_params",
           r"Parameters of a dense network: $\sum_l (n_{l-1} n_l + n_l)$",
-          note="A layer from n_in to n_out units has a weight matrix of size n_out x n_in (one row per unit) "
-               "and n_out biases (seed 002). Two layers n_in -> n_out -> n_2 shown.")
+          note=r"A layer from $n_{in}$ to $n_{out}$ units has a weight matrix of size $n_{out} \times n_{in}$ "
+               r"(one row per unit) and $n_{out}$ biases (seed 002). Two layers $n_{in} \to n_{out} \to n_2$ shown.")
     .given(dense_params(n_in, n_out) + dense_params(n_out, n_2), "weights and biases of each layer")
     .step(n_out * (n_in + 1) + n_2 * (n_out + 1), "factor each layer: $(n_{l-1} + 1) n_l$")
 )

@@ -54,8 +54,8 @@ ASSUME = {"k": "index", "M": "positive integer", "D": "positive integer"}
 sigmoid_network_eq_tanh_network = (
     Proof("sigmoid_network_eq_tanh_network",
           "A sigmoid network is a tanh network with halved weights (every M, D)", assume=ASSUME,
-          note="Sizes M (hidden units) and D (inputs) are symbols: the chain holds for every width. "
-               "The last line is the tanh network with parameters t = T(w).")
+          note=r"The sizes $M$ (hidden units) and $D$ (inputs) are symbols: the chain holds for every width. "
+               r"The last line is the tanh network with parameters $t = T(w)$.")
     .given(two_layer_network(w1, w2, x, k, M, D, sigmoid))
     .step(Sum(w2[k, j] * (1 + tanh(_u(w1) / 2)) / 2, (j, 1, M)) + w2[k, 0],
           r"$\sigma(u) = \frac{1 + \tanh(u/2)}{2}$ (sigmoid_eq_tanh_half)")
@@ -69,7 +69,7 @@ sigmoid_network_eq_tanh_network = (
 tanh_network_eq_sigmoid_network = (
     Proof("tanh_network_eq_sigmoid_network",
           "A tanh network is a sigmoid network with doubled weights (every M, D)", assume=ASSUME,
-          note="The inverse map: the last line is the sigmoid network with parameters w = T^{-1}(t).")
+          note=r"The inverse map: the last line is the sigmoid network with parameters $w = T^{-1}(t)$.")
     .given(two_layer_network(t1, t2, x, k, M, D, tanh))
     .step(Sum(t2[k, j] * (2 * sigmoid(2 * _u(t1)) - 1), (j, 1, M)) + t2[k, 0],
           r"$\tanh(a) = 2\sigma(2a) - 1$ (tanh_eq_two_sigmoid_two_mul_sub_one)")
