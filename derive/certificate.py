@@ -19,7 +19,7 @@ import sympy as sp
 from sympy import Add, Mul, Sum, exp, log
 
 from .functions import logit, relu, sigmoid
-from .traverse import has_any
+from .traverse import free_of, has_any
 
 
 UNEVALUATED = (sp.Derivative, sp.Subs, Sum, sp.Product, sp.Integral)
@@ -74,6 +74,55 @@ def rational_exp(e):
     if has_any(e, log):
         e = sp.cancel(sp.together(sp.expand(_cancel_logs(e))))
     return e
+
+
+def _exp_key(arg):
+    """The primitive part of an exponent: exp(-u) and exp(u/2) share the key u."""
+    coeff, prim = sp.factor_terms(arg).as_coeff_Mul()
+    if prim.could_extract_minus_sign():
+        prim = -prim
+    return prim
+
+
+def grouped_rational_exp(e):
+    """Cancel independent groups of terms apart: a sum of zeros is zero.
+
+    After rewriting to ``exp``, terms are linked when they share an exponent's primitive
+    part or a symbol outside every exponent; each linked group must cancel on its own.
+    Any partition works for soundness; this one keeps each cancellation small, so a
+    network of M units costs M small cancellations instead of one of size M.
+    """
+    e = to_exp(doit(e))
+    e = sp.expand(e, power_exp=False, power_base=False, log=False)
+    terms = list(Add.make_args(e))
+    if len(terms) < 4:
+        return rational_exp(e)
+    parent = list(range(len(terms)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict = {}
+    for n, t in enumerate(terms):
+        exps = [x for x in sp.preorder_traversal(t) if isinstance(x, exp)]
+        tokens = {("exp", _exp_key(x.args[0])) for x in exps}
+        inside = set().union(*[free_of(x) for x in exps]) if exps else set()
+        tokens |= {("sym", s) for s in free_of(t) - inside}
+        for tok in tokens:
+            if tok in owner:
+                parent[find(n)] = find(owner[tok])
+            else:
+                owner[tok] = n
+    groups: dict = {}
+    for n, t in enumerate(terms):
+        groups.setdefault(find(n), []).append(t)
+    for g in groups.values():
+        if not is_zero(rational_exp(Add(*g))):
+            return rational_exp(e) if len(groups) == 1 else sp.S.One
+    return sp.S.Zero
 
 
 def piecewise_simplify(e):
@@ -272,9 +321,15 @@ def scalar_of(e):
     return e[0, 0] if isinstance(e, sp.MatrixExpr) and e.shape == (1, 1) else e
 
 
+def _small(e) -> bool:
+    """Few enough terms for one global cancellation (it grows fast with the number of fractions)."""
+    return len(Add.make_args(e)) <= 12
+
+
 CHAINS: list[tuple[str, Callable]] = [
     ("expand", lambda e, ix: sp.expand(doit(e))),
-    ("rewrite(exp), cancel", lambda e, ix: rational_exp(e)),
+    ("rewrite(exp), cancel", lambda e, ix: rational_exp(e) if _small(e) else sp.S.One),
+    ("rewrite(exp), cancel in independent groups", lambda e, ix: grouped_rational_exp(e)),
     ("sums merged, inner sums generalised, rewrite(exp), cancel",
      lambda e, ix: sums_chain(e, rational_exp, ix)),
     ("rewrite(Piecewise), simplify", lambda e, ix: piecewise_simplify(e)),

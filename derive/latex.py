@@ -168,7 +168,6 @@ def proof_latex(proof, report=None, standalone_math: bool = False, heading: str 
 
 
 PREAMBLE = r"""\documentclass[11pt]{article}
-\usepackage[T1]{fontenc}
 \usepackage{amsmath,amssymb}
 \usepackage[margin=2.2cm]{geometry}
 \allowdisplaybreaks

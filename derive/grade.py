@@ -1,0 +1,461 @@
+"""Grading a person's derivation: which lines follow, which do not, and why.
+
+A document is read into rows (display math split at ``\\\\``, chains ``a = b = c``,
+``&=`` continuations), each row's ``\\text{...}`` kept as its stated reason, ``let``
+and ``:=`` rows turned into definitions, and a ``% derive:`` header read for
+assumptions and function letters. Every step is then checked against the previous
+expression by :func:`derive.equal`; rows joined by ``\\Rightarrow`` or ``\\iff`` are
+equations, and the later one is checked to follow from the earlier (an equivalence
+when one is a non-zero multiple of the other, an implication when it holds after
+solving the earlier for one of its symbols).
+
+A row that cannot be read is "unparsed" and the chain goes on from the last row that
+was read: a line garbled by OCR is never the reason a correct line is called wrong.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import sympy as sp
+
+from .assumptions import parse_domain
+from .equivalence import Verdict, equal
+from .errors import DeriveError, LatexParseError
+from .worker import run_bounded
+
+MAX_FILE_BYTES = 256 * 1024
+ENVIRONMENTS = "align|align\\*|equation|equation\\*|gather|gather\\*|multline|multline\\*|eqnarray|eqnarray\\*|displaymath"
+
+
+@dataclass
+class Row:
+    """One line of display math: where it is, its formula text, its stated reason."""
+
+    line: int
+    text: str
+    reason: str = ""
+    definition: bool = False
+
+
+@dataclass
+class GradedStep:
+    index: int
+    line: int
+    latex: str
+    status: str
+    read_as: str = ""
+    method: str = ""
+    reason: str = ""
+    relation: str = "="
+    counterexample: Optional[dict] = None
+    detail: str = ""
+    assumptions: tuple = ()
+    message: str = ""
+
+    def to_json(self) -> dict:
+        out = {"index": self.index, "line": self.line, "latex": self.latex, "status": self.status}
+        for key in ("read_as", "method", "reason", "detail", "message"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        if self.relation != "=":
+            out["relation"] = self.relation
+        if self.counterexample is not None:
+            out["counterexample"] = self.counterexample
+        if self.assumptions:
+            out["assumptions"] = list(self.assumptions)
+        return out
+
+
+@dataclass
+class GradeReport:
+    file: str
+    steps: list = field(default_factory=list)
+    assume: dict = field(default_factory=dict)
+    functions: list = field(default_factory=list)
+    against: Optional[dict] = None
+    seconds: float = 0.0
+
+    @property
+    def first_error(self) -> Optional[int]:
+        return next((s.index for s in self.steps if s.status in ("refuted", "unknown", "unparsed")), None)
+
+    @property
+    def ok(self) -> bool:
+        return self.first_error is None and (self.against is None or self.against.get("status") == "proved")
+
+    def to_json(self) -> dict:
+        out = {"file": self.file, "steps": [s.to_json() for s in self.steps], "first_error": self.first_error}
+        if self.assume:
+            out["assume"] = self.assume
+        if self.functions:
+            out["functions"] = self.functions
+        if self.against is not None:
+            out["against"] = self.against
+        return out
+
+
+# --- reading the document ---------------------------------------------------------------------
+
+def read_source(path: Path) -> str:
+    """The file's text, or a DeriveError naming what is wrong with it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DeriveError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise DeriveError(f"{path}: {len(data)} bytes; derivations up to {MAX_FILE_BYTES} bytes are graded")
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        line = data[:at].count(b"\n") + 1
+        raise DeriveError(f"{path}:{line}: binary data (a NUL byte at byte {at}), not LaTeX")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise DeriveError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
+
+
+def read_header(text: str, file: str):
+    """``% derive: assume z real; assume y 0<y<1; function g`` lines."""
+    assume, functions = {}, []
+    for n, line in enumerate(text.splitlines(), start=1):
+        m = re.match(r"\s*%\s*derive:\s*(.*)$", line)
+        if not m:
+            continue
+        for part in filter(None, (p.strip() for p in m.group(1).split(";"))):
+            words = part.split(None, 2)
+            if words[0] == "assume" and len(words) == 3:
+                if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_^(){}]*", words[1]):
+                    raise DeriveError(f"{file}:{n}: cannot read the symbol name {words[1]!r}")
+                try:
+                    parse_domain(words[1], words[2])
+                except ValueError as exc:
+                    raise DeriveError(f"{file}:{n}: {exc}") from None
+                assume[words[1]] = words[2]
+            elif words[0] in ("function", "functions") and len(words) >= 2:
+                names = [w.strip() for w in " ".join(words[1:]).replace(",", " ").split()]
+                if not all(re.fullmatch(r"[A-Za-z]+", w) for w in names):
+                    raise DeriveError(f"{file}:{n}: function names are letters")
+                functions += names
+            elif words[0] in ("expect",):
+                continue
+            else:
+                raise DeriveError(f"{file}:{n}: unknown directive {part!r} (use 'assume NAME DOMAIN' or "
+                                  f"'function NAME')")
+    return assume, functions
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(re.sub(r"(?<!\\)%.*$", "", line) for line in text.splitlines())
+
+
+def _blocks(text: str):
+    """``(start offset, body)`` of every display-math block; the whole text when there is none."""
+    pat = re.compile(r"\\begin\{(%s)\}(.*?)\\end\{\1\}|\\\[(.*?)\\\]|\$\$(.*?)\$\$" % ENVIRONMENTS, re.S)
+    found = []
+    for m in pat.finditer(text):
+        for g in (2, 3, 4):
+            if m.group(g) is not None:
+                found.append((m.start(g), m.group(g)))
+    if found:
+        return found
+    if re.search(r"\\begin\{|\\end\{", text):
+        m = re.search(r"\\begin\{|\\end\{", text)
+        line = text[:m.start()].count("\n") + 1
+        raise DeriveError(f"line {line}: an environment that is not closed (or not display math)")
+    return [(0, text)]
+
+
+def _take_braced(s: str, start: int):
+    depth = 0
+    for n in range(start, len(s)):
+        if s[n] == "{":
+            depth += 1
+        elif s[n] == "}":
+            depth -= 1
+            if depth == 0:
+                return s[start + 1:n], n + 1
+    return None
+
+
+def _split_rows(body: str):
+    """Rows at ``\\\\`` of brace depth 0, with their offsets."""
+    rows, depth, start, n = [], 0, 0, 0
+    while n < len(body):
+        ch = body[n]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif body.startswith("\\\\", n) and depth == 0:
+            rows.append((start, body[start:n]))
+            n += 2
+            start = n
+            continue
+        n += 1
+    rows.append((start, body[start:]))
+    return rows
+
+
+def read_rows(text: str) -> list[Row]:
+    """Every row of display math, with its line number and stated reason."""
+    clean = _strip_comments(text)
+    rows = []
+    for offset, body in _blocks(clean):
+        for roff, raw in _split_rows(body):
+            line = clean[:offset + roff].count("\n") + 1 + (len(raw) - len(raw.lstrip("\n"))
+                                                           and raw[:len(raw) - len(raw.lstrip())].count("\n"))
+            reason, math = [], raw
+            for cmd in ("\\text", "\\textrm", "\\mbox", "\\intertext", "\\textit", "\\mathrm{\\ }"):
+                while cmd in math:
+                    at = math.index(cmd)
+                    got = _take_braced(math, at + len(cmd))
+                    if got is None:
+                        break
+                    reason.append(got[0].strip())
+                    math = math[:at] + " " + math[got[1]:]
+            math = re.sub(r"\\(label|tag|eqref|ref)\{[^{}]*\}|\\nonumber|\\notag", " ", math)
+            math = math.replace("&", " ").strip().rstrip(",.;")
+            if not math:
+                continue
+            why = " ".join(r for r in reason if r)
+            defn = bool(re.match(r"\s*(let|where|define|with|set)\b", why, re.I)) or ":=" in math
+            for line_text in (math,):
+                rows.append(Row(line, line_text.strip(), why, defn))
+    return rows
+
+
+# --- parsing in the bounded worker --------------------------------------------------------------
+
+def _parse_in_worker(text, functions, definitions, file, line, progress=None):
+    """Parse one formula where a runaway parse can be killed; errors come back as data."""
+    from .parse import Context, parse_latex
+
+    try:
+        expr = parse_latex(text, Context(set(functions), dict(definitions), file, line))
+        _check_size(expr)
+        return ("ok", expr)
+    except LatexParseError as exc:
+        return ("error", exc.message, exc.column)
+    except RecursionError:
+        return ("error", "too deeply nested", None)
+    except (ValueError, TypeError, AttributeError, NotImplementedError, OverflowError) as exc:
+        return ("error", f"cannot read this formula ({type(exc).__name__})", None)
+
+
+def _check_size(expr) -> None:
+    """Refuse numbers too large to compute with (``2^{2^{2^{100}}}``) before anyone evaluates them."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Integer) and abs(node.p).bit_length() > 4000:
+            raise LatexParseError("a number with more than 1200 digits")
+        if isinstance(node, sp.Pow) and node.exp.is_number and node.base.is_number:
+            e = node.exp
+            if not e.is_Integer or abs(int(e)) > 10000:
+                if node.base not in (0, 1, -1) and not (e.is_Rational and abs(e.q) < 1000 and abs(e.p) < 10000):
+                    raise LatexParseError("a power too large to compute with")
+
+
+def parse_row(text: str, functions, definitions, file, line, timeout: float):
+    status, *rest = run_bounded(_parse_in_worker, (text, tuple(functions), definitions, file, line), {},
+                                timeout)
+    if status == "timeout":
+        return None, "reading this formula ran out of time"
+    if status != "done":
+        return None, f"the parser failed: {rest[0]}"
+    value = rest[0]
+    if value[0] == "ok":
+        return value[1], ""
+    col = f" (column {value[2]})" if value[2] else ""
+    return None, value[1] + col
+
+
+# --- grading ---------------------------------------------------------------------------------------
+
+def _unfold(expr, definitions):
+    for _ in range(6):
+        new = expr.xreplace(definitions) if definitions else expr
+        if new == expr:
+            return new
+        expr = new
+    return expr
+
+
+def _implication(prev_eq, eq, assume, timeout):
+    """Does ``eq`` follow from ``prev_eq``? Returns (Verdict, relation name)."""
+    d1 = prev_eq[0] - prev_eq[1]
+    d2 = eq[0] - eq[1]
+    try:
+        ratio = sp.cancel(sp.together(d2 / d1)) if d1 != 0 else None
+    except (TypeError, ValueError, ZeroDivisionError, sp.PolynomialError):
+        ratio = None
+    if ratio is not None and ratio.is_number and ratio != 0 and ratio.is_finite:
+        v = equal(d2, ratio * d1, assume=assume, timeout=timeout)
+        if v.status == "proved":
+            return v, "<=>"
+    for s in sorted(d1.free_symbols, key=str):
+        try:
+            sols = sp.solve(sp.Eq(prev_eq[0], prev_eq[1]), s, dict=False)
+        except (NotImplementedError, TypeError, ValueError):
+            continue
+        if isinstance(sols, list) and len(sols) == 1 and not isinstance(sols[0], (dict, tuple)):
+            v = equal(eq[0].subs(s, sols[0]), eq[1].subs(s, sols[0]), assume=assume, timeout=timeout)
+            if v.status in ("proved", "refuted"):
+                return v, "=>"
+    v = equal(eq[0], eq[1], assume=assume, timeout=timeout)
+    return v, "=" if v.status != "proved" else "holds"
+
+
+def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, timeout: float = 10.0,
+               proofs_path=None) -> GradeReport:
+    """Grade a derivation given as LaTeX text."""
+    from .latex import latex
+
+    start = time.perf_counter()
+    if not text.strip():
+        raise DeriveError(f"{file}:1: empty input")
+    assume, functions = read_header(text, file)
+    rows = read_rows(text)
+    if not rows:
+        raise DeriveError(f"{file}: no display math found")
+    report = GradeReport(file=file, assume=assume, functions=functions)
+    definitions: dict = {}
+    prev = None          # the expression the next step is compared with
+    prev_eq = None       # the last equation, for => and <=> steps
+    parsed_any = False
+    first_expr = last_expr = None
+    index = 0
+    for row in rows:
+        from .parse import split_relations
+
+        parts = split_relations(row.text)
+        if row.definition and len(parts) == 2 and parts[1][0] in ("=", ":="):
+            lhs, msg1 = parse_row(parts[0][1], functions, definitions, file, row.line, timeout)
+            rhs, msg2 = parse_row(parts[1][1], functions, definitions, file, row.line, timeout)
+            if lhs is not None and rhs is not None and isinstance(lhs, (sp.Symbol, sp.Indexed, sp.Function)):
+                definitions[lhs] = rhs
+                report.steps.append(GradedStep(index, row.line, row.text, "given", read_as=f"definition: "
+                                               f"{latex(lhs)} := {latex(rhs)}", reason=row.reason))
+                index += 1
+                parsed_any = True
+                continue
+        exprs = []
+        unreadable = ""
+        if len(parts) > 1 and parts[0][0] == "" and not parts[0][1].strip():
+            parts = parts[1:]  # "&= ..." continues the chain of the row before
+        for rel, chunk in parts:
+            if not chunk.strip():
+                exprs.append((rel, None, "an empty side"))
+                continue
+            e, msg = parse_row(chunk, functions, definitions, file, row.line, timeout)
+            exprs.append((rel, e, msg))
+            if e is None:
+                unreadable = unreadable or msg
+        is_equation = any(rel in ("=>", "<=>") for rel, _, _ in exprs)
+        # each part: compare with the previous expression (chains) or with the previous equation
+        k = 0
+        while k < len(exprs):
+            rel, e, msg = exprs[k]
+            if rel in ("=>", "<=>") or (is_equation and rel == "" and k + 1 < len(exprs) and exprs[k + 1][0] == "="):
+                # an equation A = B (possibly after => or <=>)
+                if k + 1 < len(exprs) and exprs[k + 1][0] == "=":
+                    e2 = exprs[k + 1][1]
+                    shown = parts[k][1].strip() + " = " + parts[k + 1][1].strip()
+                    if e is None or e2 is None:
+                        report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
+                                                       message=msg or exprs[k + 1][2]))
+                    elif prev_eq is None or rel == "":
+                        report.steps.append(GradedStep(index, row.line, shown, "given", reason=row.reason,
+                                                       read_as=f"{latex(e)} = {latex(e2)}", relation="equation"))
+                        prev_eq = (_unfold(e, definitions), _unfold(e2, definitions))
+                        parsed_any = True
+                    else:
+                        eq = (_unfold(e, definitions), _unfold(e2, definitions))
+                        v, how = _implication(prev_eq, eq, assume, timeout)
+                        report.steps.append(_from_verdict(index, row, shown, v, f"{latex(e)} = {latex(e2)}",
+                                                          relation=how if v.status == "proved" else rel))
+                        prev_eq = eq
+                        parsed_any = True
+                    index += 1
+                    k += 2
+                    continue
+            shown = parts[k][1].strip() if k < len(parts) else ""
+            if rel == "" and k == 0:
+                if e is None:
+                    report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
+                                                   message=msg))
+                else:
+                    report.steps.append(GradedStep(index, row.line, shown, "given", read_as=latex(e),
+                                                   reason=row.reason))
+                    prev = _unfold(e, definitions)
+                    first_expr = first_expr if first_expr is not None else prev
+                    parsed_any = True
+                index += 1
+                k += 1
+                continue
+            if e is None:
+                report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
+                                               message=msg, relation=rel))
+            elif prev is None:
+                report.steps.append(GradedStep(index, row.line, shown, "given", read_as=latex(e),
+                                               reason=row.reason))
+                prev = _unfold(e, definitions)
+                parsed_any = True
+            else:
+                cur = _unfold(e, definitions)
+                if rel in ("=", "~"):
+                    v = equal(prev, cur, assume=assume, timeout=timeout)
+                elif rel in ("<=", ">=", "<", ">"):
+                    from .equivalence import compare
+
+                    v = compare(prev, cur, {"<": "<=", ">": ">="}.get(rel, rel), assume=assume, timeout=timeout)
+                else:
+                    v = Verdict("unknown", f"the relation {rel} is not checked")
+                report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel))
+                prev = cur
+                last_expr = cur
+                parsed_any = True
+            index += 1
+            k += 1
+    if not parsed_any:
+        bad = next((s for s in report.steps if s.status == "unparsed"), None)
+        where = f"{file}:{bad.line}: " if bad else f"{file}: "
+        raise DeriveError(where + (bad.message if bad else "nothing could be read"))
+    if against:
+        report.against = _against(against, first_expr, last_expr, assume, timeout, proofs_path)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _from_verdict(index, row, shown, v: Verdict, read_as, relation="=") -> GradedStep:
+    return GradedStep(index, row.line, shown, v.status, read_as=read_as, method=v.method, reason=row.reason,
+                      relation=relation, counterexample=v.counterexample, detail=v.detail,
+                      assumptions=v.assumptions)
+
+
+def _against(name, first, last, assume, timeout, proofs_path):
+    """Compare the derivation's result (first = last) with a built-in proof's result."""
+    from .discover import DEFAULT_PATH, discover, select
+
+    entry = select(discover([proofs_path or DEFAULT_PATH]), [name])[0]
+    proof = entry.build()
+    if first is None or last is None:
+        return {"name": name, "status": "unknown", "detail": "the derivation has no result to compare"}
+    lhs, rhs = proof.unfold(proof.given_expr), proof.unfold(proof.steps[-1].expr)
+    v = equal(first - last, lhs - rhs, assume={**proof.assume, **assume}, timeout=timeout)
+    if v.status != "proved":
+        v2 = equal(last, rhs, assume={**proof.assume, **assume}, timeout=timeout)
+        if v2.status == "proved":
+            v = v2
+    return {"name": name, "status": v.status, "method": v.method, **(
+        {"counterexample": v.counterexample} if v.counterexample else {})}
+
+
+def grade(path, against: Optional[str] = None, timeout: float = 10.0, proofs_path=None) -> GradeReport:
+    """Grade one ``.tex`` file."""
+    path = Path(path)
+    return grade_text(read_source(path), file=str(path), against=against, timeout=timeout,
+                      proofs_path=proofs_path)

@@ -1,0 +1,191 @@
+"""``derive grade FILE|DIR``: the terminal view, the JSON object, the marked-up LaTeX, whole classes.
+
+One file: each line marked with its status and how it was read ("read as ..."), the
+first error highlighted with its counterexample. A folder: every ``.tex`` file under it,
+graded ``--jobs`` at a time (one worker process each), a progress line, a summary table
+and ``derive-grades.csv`` / ``derive-grades.json`` with one row per file; a bad file is a
+row marked as such, never the end of the run. Input files are only read.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .errors import DeriveError
+
+MARK = {"given": " ", "proved": "✓", "refuted": "✗", "unknown": "?", "unparsed": "!"}
+COLOUR = {"proved": "ForestGreen", "given": "black", "refuted": "red", "unknown": "orange", "unparsed": "gray"}
+
+
+def add_grade_parser(sub) -> None:
+    p = sub.add_parser("grade", help="check a person's LaTeX derivation line by line")
+    p.add_argument("target", metavar="FILE|DIR", help="a .tex file, or a folder of them")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--against", metavar="NAME", help="also compare the result with a built-in proof's")
+    p.add_argument("--latex", metavar="OUT.tex", help="write the derivation back with every line marked")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per step (default 10)")
+    p.add_argument("--file-timeout", type=float, default=300.0, help="seconds per file in a folder (default 300)")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="files graded at once (default: one per core)")
+    p.add_argument("--out", default=".", help="folder for derive-grades.csv/.json when grading a folder")
+    p.add_argument("--path", help="where the built-in proofs for --against are (default ./proofs)")
+    p.set_defaults(func=cmd_grade)
+
+
+def _terminal(report) -> str:
+    out = io.StringIO()
+    first = report.first_error
+    out.write(f"{report.file}\n")
+    if report.assume:
+        out.write("  assuming " + ", ".join(f"{k} {v}" for k, v in report.assume.items()) + "\n")
+    for s in report.steps:
+        flag = ">>" if s.index == first else "  "
+        rel = f" [{s.relation}]" if s.relation not in ("=", "", "equation") else ""
+        out.write(f"{flag}{MARK[s.status]} line {s.line:>3}  {s.status:<8}{rel}  {s.latex}\n")
+        if s.read_as and s.status != "unparsed":
+            out.write(f"              read as {s.read_as}\n")
+        if s.reason:
+            out.write(f"              stated reason: {s.reason}\n")
+        if s.status == "refuted" and s.counterexample is not None:
+            point = ", ".join(f"{k} = {v}" for k, v in s.counterexample.items()) or "(no free symbols)"
+            out.write(f"              counterexample: {point}" + (f"; {s.detail}" if s.detail else "") + "\n")
+        if s.status in ("proved", "unknown") and s.method:
+            out.write(f"              {s.method}\n")
+        if s.message:
+            out.write(f"              {s.message}\n")
+    n = len([s for s in report.steps if s.status != "given"])
+    good = len([s for s in report.steps if s.status == "proved"])
+    out.write(f"{good} of {n} steps proved" + (f"; first error at line {report.steps[first].line}"
+                                               if first is not None else "") + "\n")
+    if report.against:
+        out.write(f"against {report.against['name']}: {report.against['status']}\n")
+    return out.getvalue()
+
+
+def marked_latex(report) -> str:
+    """The derivation written back, each line coloured by its verdict with a margin note."""
+    from .latex import escape_text, write_atomic  # noqa: F401
+
+    lines = [r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb}",
+             r"\usepackage[dvipsnames]{xcolor}", r"\usepackage[margin=2cm,marginparwidth=5cm,right=6.5cm]{geometry}",
+             r"\begin{document}", r"\section*{Derivation checked by \texttt{derive}}",
+             r"\noindent File: \texttt{%s}\par" % escape_text(report.file)]
+    if report.assume:
+        lines.append(r"\noindent Assumptions: " + escape_text(", ".join(f"{k} {v}" for k, v in report.assume.items()))
+                     + r"\par")
+    for s in report.steps:
+        colour = COLOUR[s.status]
+        note = s.status
+        if s.status == "refuted" and s.counterexample is not None:
+            note += ": " + (", ".join(f"{k} = {v}" for k, v in s.counterexample.items()) or "the values differ")
+        elif s.status == "unparsed":
+            note += ": " + s.message
+        elif s.relation in ("=>", "<=>"):
+            note += " (" + {"=>": "implication only", "<=>": "equivalence"}[s.relation] + ")"
+        body = s.read_as if s.read_as and s.status != "unparsed" else None
+        math = (r"\[ {\color{%s} %s} \]" % (colour, body.replace("definition: ", ""))) if body else \
+            r"\begin{center}\color{gray}\texttt{%s}\end{center}" % escape_text(s.latex[:300])
+        lines.append(r"\marginpar{\small\color{%s} line %d: %s%s}" % (
+            colour, s.line, escape_text(note[:300]),
+            (r"\\ \textit{" + escape_text(s.reason[:200]) + "}") if s.reason else ""))
+        lines.append(math)
+    lines.append(r"\end{document}")
+    return "\n".join(lines) + "\n"
+
+
+def _grade_one(path, args):
+    from .grade import grade
+
+    return grade(path, against=args.against, timeout=args.timeout, proofs_path=args.path)
+
+
+def cmd_grade(args) -> int:
+    target = Path(args.target)
+    if target.is_dir():
+        return _grade_dir(target, args)
+    report = _grade_one(target, args)
+    if args.latex:
+        from .latex import write_atomic
+
+        write_atomic(Path(args.latex), marked_latex(report))
+    if args.json:
+        json.dump(report.to_json(), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(_terminal(report))
+    return 0 if report.ok else 1
+
+
+def _grade_dir(folder: Path, args) -> int:
+    from .worker import set_workers
+
+    files = sorted(p for p in folder.rglob("*.tex") if p.is_file())
+    if not files:
+        raise DeriveError(f"{folder}: no .tex files")
+    jobs = args.jobs or os.cpu_count() or 1
+    set_workers(jobs)
+    done, lock, rows = [0], threading.Lock(), []
+    start = time.perf_counter()
+
+    def one(path):
+        t0 = time.perf_counter()
+        try:
+            r = _grade_one(path, args)
+            steps = [s for s in r.steps if s.status != "given"]
+            row = {"file": str(path), "status": "ok" if r.ok else "errors", "steps": len(steps),
+                   "proved": sum(s.status == "proved" for s in steps),
+                   "refuted": sum(s.status == "refuted" for s in steps),
+                   "unknown": sum(s.status == "unknown" for s in steps),
+                   "unparsed": sum(s.status == "unparsed" for s in steps),
+                   "first_error_line": r.steps[r.first_error].line if r.first_error is not None else "",
+                   "message": ""}
+        except DeriveError as exc:
+            row = {"file": str(path), "status": "unreadable", "steps": 0, "proved": 0, "refuted": 0,
+                   "unknown": 0, "unparsed": 0, "first_error_line": "", "message": str(exc)}
+        except Exception as exc:  # one bad file never stops the rest
+            row = {"file": str(path), "status": "failed", "steps": 0, "proved": 0, "refuted": 0, "unknown": 0,
+                   "unparsed": 0, "first_error_line": "", "message": f"{type(exc).__name__}: {exc}"}
+        row["seconds"] = round(time.perf_counter() - t0, 3)
+        if row["seconds"] > args.file_timeout and row["status"] == "ok":
+            row["status"], row["message"] = "slow", f"took {row['seconds']} s"
+        with lock:
+            done[0] += 1
+            width = 30
+            filled = int(width * done[0] / len(files))
+            print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done[0]}/{len(files)}", end="", file=sys.stderr,
+                  flush=True)
+        return row
+
+    with ThreadPoolExecutor(max_workers=jobs) as ex:
+        rows = list(ex.map(one, files))
+    print(file=sys.stderr)
+    out = Path(args.out)
+    from .latex import write_atomic
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(out / "derive-grades.csv", buf.getvalue())
+    summary = {"folder": str(folder), "files": len(rows), "seconds": round(time.perf_counter() - start, 2),
+               "rows": rows}
+    write_atomic(out / "derive-grades.json", json.dumps(summary, indent=1) + "\n")
+    if args.json:
+        json.dump(summary, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        w = max(len(r["file"]) for r in rows)
+        print(f"{'file':<{w}}  {'status':<10} {'steps':>5} {'proved':>6} {'refuted':>7} {'unknown':>7} "
+              f"{'unparsed':>8}  first error")
+        for r in rows:
+            print(f"{r['file']:<{w}}  {r['status']:<10} {r['steps']:>5} {r['proved']:>6} {r['refuted']:>7} "
+                  f"{r['unknown']:>7} {r['unparsed']:>8}  {r['first_error_line'] or r['message'][:60]}")
+        print(f"{len(rows)} files in {summary['seconds']} s; wrote {out / 'derive-grades.csv'} and "
+              f"{out / 'derive-grades.json'}")
+    return 0 if all(r["status"] == "ok" for r in rows) else 1
