@@ -19,7 +19,7 @@ import sympy as sp
 from sympy import Add, Mul, Sum, exp, log
 
 from .functions import logit, relu, sigmoid
-from .traverse import free_of, has_any
+from .traverse import free_of, has_any, substitute
 
 
 UNEVALUATED = (sp.Derivative, sp.Subs, Sum, sp.Product, sp.Integral)
@@ -153,7 +153,7 @@ def canonical_sums(e, depth: int = 0):
     if isinstance(e, Sum):
         body, (i, lo, hi) = peel(e)
         k = _canonical_index(depth, lo, hi)
-        body = canonical_sums(body.xreplace({i: k}), depth + 1)
+        body = canonical_sums(substitute(body, {i: k}), depth + 1)
         body = sp.expand(body)
         terms = Add.make_args(body)
         out = []
@@ -231,7 +231,7 @@ def eliminate_kronecker(e, indices: frozenset, enclosing: tuple = ()):
                 if target is None:
                     kept.append(t)
                 else:
-                    done.append(t.xreplace({i: target}))
+                    done.append(substitute(t, {i: target}))
             return Add(*done) + (Sum(Add(*kept), (i, lo, hi)) if kept else 0)
         if not x.args or not has_any(x, Sum):
             return x

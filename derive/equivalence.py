@@ -27,7 +27,7 @@ import sympy as sp
 from .assumptions import Domain, domain_of_symbol, parse_assumptions
 from .certificate import certify_order, certify_pair, doit
 from .probe import probe, size_symbols
-from .traverse import atoms_of, free_of
+from .traverse import atoms_of, free_of, substitute
 from .worker import run_bounded
 
 STATUSES = ("proved", "refuted", "unknown")
@@ -118,7 +118,7 @@ def apply_domains(lhs, rhs, domains: Mapping[str, Domain]):
             mapping[b] = sp.IndexedBase(name, real=True)
             used.append(f"{name} real")
     if mapping:
-        lhs, rhs = lhs.xreplace(mapping), rhs.xreplace(mapping)
+        lhs, rhs = substitute(lhs, mapping), substitute(rhs, mapping)
     return lhs, rhs, tuple(dict.fromkeys(used))
 
 

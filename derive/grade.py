@@ -25,6 +25,7 @@ import sympy as sp
 from .assumptions import parse_domain
 from .equivalence import Verdict, equal
 from .errors import DeriveError, LatexParseError
+from .traverse import substitute
 from .worker import run_bounded
 
 MAX_FILE_BYTES = 256 * 1024
@@ -153,7 +154,7 @@ def _strip_comments(text: str) -> str:
     return "\n".join(re.sub(r"(?<!\\)%.*$", "", line) for line in text.splitlines())
 
 
-def _blocks(text: str):
+def _blocks(text: str, file: str = "<input>"):
     """``(start offset, body)`` of every display-math block; the whole text when there is none."""
     pat = re.compile(r"\\begin\{(%s)\}(.*?)\\end\{\1\}|\\\[(.*?)\\\]|\$\$(.*?)\$\$" % ENVIRONMENTS, re.S)
     found = []
@@ -166,7 +167,7 @@ def _blocks(text: str):
     if re.search(r"\\begin\{|\\end\{", text):
         m = re.search(r"\\begin\{|\\end\{", text)
         line = text[:m.start()].count("\n") + 1
-        raise DeriveError(f"line {line}: an environment that is not closed (or not display math)")
+        raise DeriveError(f"{file}:{line}: an environment that is not closed (or not display math)")
     return [(0, text)]
 
 
@@ -201,15 +202,18 @@ def _split_rows(body: str):
     return rows
 
 
-def read_rows(text: str) -> list[Row]:
+def read_rows(text: str, file: str = "<input>") -> list[Row]:
     """Every row of display math, with its line number and stated reason."""
     clean = _strip_comments(text)
     rows = []
-    for offset, body in _blocks(clean):
+    for offset, body in _blocks(clean, file):
         for roff, raw in _split_rows(body):
             line = clean[:offset + roff].count("\n") + 1 + (len(raw) - len(raw.lstrip("\n"))
                                                            and raw[:len(raw) - len(raw.lstrip())].count("\n"))
             reason, math = [], raw
+            if "&&" in math:  # in align, the columns after && are annotations
+                math, note = math.split("&&", 1)
+                reason.append(re.sub(r"\\(text|textrm|mbox|textit)\{([^{}]*)\}", r"\2", note).replace("&", " ").strip())
             for cmd in ("\\text", "\\textrm", "\\mbox", "\\intertext", "\\textit", "\\mathrm{\\ }"):
                 while cmd in math:
                     at = math.index(cmd)
@@ -277,7 +281,7 @@ def parse_row(text: str, functions, definitions, file, line, timeout: float):
 
 def _unfold(expr, definitions):
     for _ in range(6):
-        new = expr.xreplace(definitions) if definitions else expr
+        new = substitute(expr, definitions) if definitions else expr
         if new == expr:
             return new
         expr = new
@@ -318,7 +322,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     if not text.strip():
         raise DeriveError(f"{file}:1: empty input")
     assume, functions = read_header(text, file)
-    rows = read_rows(text)
+    rows = read_rows(text, file)
     if not rows:
         raise DeriveError(f"{file}: no display math found")
     report = GradeReport(file=file, assume=assume, functions=functions)
@@ -383,6 +387,20 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     k += 2
                     continue
             shown = parts[k][1].strip() if k < len(parts) else ""
+            if rel == "" and k == 0 and e is not None and k + 1 < len(exprs) and exprs[k + 1][0] == "=" \
+                    and exprs[k + 1][1] is not None and _is_name(e) and e not in definitions \
+                    and not exprs[k + 1][1].has(e):
+                # "y_k = ..." at the start of a chain names the right side: a definition, not a claim
+                e2 = exprs[k + 1][1]
+                definitions[e] = e2
+                report.steps.append(GradedStep(index, row.line, f"{shown} = {parts[k + 1][1].strip()}", "given",
+                                               read_as=f"definition: {latex(e)} := {latex(e2)}", reason=row.reason))
+                prev = _unfold(e2, definitions)
+                first_expr = first_expr if first_expr is not None else prev
+                parsed_any = True
+                index += 1
+                k += 2
+                continue
             if rel == "" and k == 0:
                 if e is None:
                     report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
@@ -420,14 +438,24 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                 parsed_any = True
             index += 1
             k += 1
-    if not parsed_any:
+    checked = any(s.status in ("proved", "refuted", "unknown") for s in report.steps)
+    if not checked and any(s.status == "unparsed" for s in report.steps) or not parsed_any:
+        # nothing could be checked: the input itself is the problem, not a step of it
         bad = next((s for s in report.steps if s.status == "unparsed"), None)
         where = f"{file}:{bad.line}: " if bad else f"{file}: "
-        raise DeriveError(where + (bad.message if bad else "nothing could be read"))
+        raise DeriveError(where + (f"{bad.message}: {bad.latex[:80]}" if bad else "nothing could be read"))
     if against:
         report.against = _against(against, first_expr, last_expr, assume, timeout, proofs_path)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _is_name(e) -> bool:
+    """A bare name (``y_k``, ``E(w)``, an opaque derivative): what a chain may start by defining."""
+    from sympy.core.function import AppliedUndef
+
+    return isinstance(e, (sp.Symbol, sp.Indexed)) or (isinstance(e, AppliedUndef) and
+                                                      all(isinstance(a, (sp.Symbol, sp.Indexed)) for a in e.args))
 
 
 def _from_verdict(index, row, shown, v: Verdict, read_as, relation="=") -> GradedStep:

@@ -16,6 +16,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .functions import logit, relu, sigmoid
+from .traverse import substitute
 
 
 class Undefined(Exception):
@@ -170,7 +171,7 @@ class NumEval:
                 else sp.Float(mpmath.nstr(v.real, self.dps + 10), self.dps + 10)
                 + sp.I * sp.Float(mpmath.nstr(v.imag, self.dps + 10), self.dps + 10)
                 for k, v in ((k, _mp(v)) for k, v in self.values.items())}
-        val = sp.N(e.xreplace(subs), self.dps + 10)
+        val = sp.N(substitute(e, subs), self.dps + 10)
         if not val.is_number or val.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
             raise Undefined(str(e)[:80])
         re, im = val.as_real_imag()

@@ -22,7 +22,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .errors import LatexParseError
-from .functions import relu, sigmoid
+from .functions import logit, relu, sigmoid
+from .traverse import substitute
 
 MAX_LENGTH = 5000
 
@@ -35,7 +36,7 @@ KNOWN = set(GREEK) | set("""frac dfrac tfrac sqrt sum prod int lim cdot times di
  lceil rceil begin end bmatrix pmatrix matrix to neq leq geq le ge lt gt approx mathbf boldsymbol top
  binom""".split())
 #: function names a letter followed by ``(`` is always read as (besides declared ones)
-CONVENTIONAL_FUNCTIONS = {"f", "g", "h", "E", "L", "\\ell", "\\phi", "\\psi", "\\sigma", "\\theta", "y"}
+CONVENTIONAL_FUNCTIONS = {"f", "g", "h", "E", "L", "\\ell", "\\phi", "\\psi", "\\sigma", "\\theta"}
 SIGMOID_NAMES = {"\\sigma", "sigma"}
 RELU_NAMES = {"\\mathrm{ReLU}", "\\mathrm{relu}", "ReLU", "\\text{ReLU}", "\\operatorname{ReLU}"}
 
@@ -153,20 +154,35 @@ def _check_characters(text: str, reader: _Reader) -> None:
 
 
 def _operand(text: str, start: int):
-    """The operand of an operator written in front of it: ``(...)``, ``{...}`` or one term."""
+    """The operand of an operator written in front of it: a bracketed group (with its power)
+    or one product term, up to a ``+``, ``-`` or relation at bracket depth 0."""
     n = start
     while n < len(text) and text[n] == " ":
         n += 1
-    if n < len(text) and text[n] in "({[":
+    if n >= len(text):
+        return None
+    if text[n] in "({[":
         close = {"(": ")", "{": "}", "[": "]"}[text[n]]
         end = _matching(text, n, text[n], close)
         if end < 0:
             return None
+        m = re.match(r"\^(\{[^{}]*\}|[0-9A-Za-z])", text[end + 1:])
+        if m:
+            return text[n:end + 1 + len(m.group(0))], end + 1 + len(m.group(0))
         return text[n + 1:end], end + 1
-    m = re.match(r"[^+\-=<>]+", text[n:])
-    if not m:
-        return None
-    return m.group(0), n + len(m.group(0))
+    depth, k = 0, n
+    while k < len(text):
+        ch = text[k]
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and ch in "+-=<>&" and k > n:
+            break
+        k += 1
+    return (text[n:k], k) if k > n else None
 
 
 def _rewrite_derivatives(text: str, reader: _Reader) -> str:
@@ -243,22 +259,35 @@ def _is_function_name(base: str, reader: _Reader) -> bool:
 
 def _rewrite_calls(text: str, reader: _Reader) -> str:
     """``\\sigma(-z)``, ``g_l(z_j)``, ``\\mathrm{ReLU}(a)``, ``E(w)``: applications of functions."""
-    pat = re.compile(r"(?<![A-Za-z\\])(?P<name>\\mathrm\{ReLU\}|%s)(?P<sub>_(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*\(" % _ATOM_BASE)
+    pat = re.compile(r"(?<![A-Za-z\\])(?P<name>\\mathrm\{ReLU\}|%s)(?P<sub>_(?:\{[^{}]*\}|[A-Za-z0-9]))?"
+                     r"(?P<inv>\^\{\s*-\s*1\s*\}|\^-1)?(?P<pow>\^\{\s*\d\s*\}|\^\d)?\s*\(" % _ATOM_BASE)
     pos = 0
     while True:
         m = pat.search(text, pos)
         if not m:
             return text
-        if not _is_function_name(m.group("name"), reader):
-            pos = m.start() + 1
-            continue
         open_at = m.end() - 1
         close = _matching(text, open_at, "(", ")")
         if close < 0:
             raise reader.error(text, open_at, "an unclosed '('")
-        args = [_parse(a, reader) for a in _split_args(text[open_at + 1:close])]
-        f = _function(m.group("name") + (m.group("sub") or ""), reader, text, m.start())
-        text = text[:m.start()] + " " + reader.hold(f(*args)) + " " + text[close + 1:]
+        pieces = _split_args(text[open_at + 1:close])
+        # a letter before "(" is a product unless it names a function, or the brackets hold
+        # a list (y_k(x, w)), which no product can mean
+        if not _is_function_name(m.group("name"), reader) and len(pieces) < 2:
+            pos = m.start() + 1
+            continue
+        args = [_parse(a, reader) for a in pieces]
+        name = m.group("name") + (m.group("sub") or "")
+        f = _function(name, reader, text, m.start()) if _is_function_name(m.group("name"), reader) \
+            else sp.Function(re.sub(r"[{}\\]", "", name))
+        if m.group("inv"):
+            if f is not sigmoid:
+                raise reader.error(text, m.start(), "an inverse of a function other than the sigmoid")
+            f = logit
+        value = f(*args)
+        if m.group("pow"):  # \sigma^{2}(z) is sigma(z) squared, as \tanh^2(x) is
+            value = value ** int(re.sub(r"\D", "", m.group("pow")))
+        text = text[:m.start()] + " " + reader.hold(value) + " " + text[close + 1:]
         pos = m.start()
 
 
@@ -405,12 +434,29 @@ def _finish(expr, reader: _Reader, text: str):
         expr = expr.replace(lambda e: isinstance(e, AppliedUndef) and e.func in funcs,
                             lambda e: funcs[e.func](*e.args))
     if reader.table:
-        expr = expr.xreplace(reader.table)
+        expr = substitute(expr, reader.table)
     expr = expr.replace(lambda e: isinstance(e, sp.log) and len(e.args) == 2 and e.args[1] in (10, sp.E),
                         lambda e: sp.log(e.args[0]))
+    return expr
+
+
+def _realify(expr, reader: _Reader, text: str):
+    """Free symbols real (the field's convention), once, on the whole formula.
+
+    Done at the top only: an index bound by a sum must stay the very symbol the sum binds.
+    Two different symbols with one name would print alike and mean different things, so
+    that is refused rather than passed on.
+    """
     syms = {s: sp.Symbol(s.name, real=True) for s in expr.free_symbols
             if isinstance(s, sp.Symbol) and s.is_real is None and not s.name.startswith("\\mathit")}
-    return expr.xreplace(syms) if syms else expr
+    if syms:
+        expr = substitute(expr, syms)
+    names: dict = {}
+    for s in expr.atoms(sp.Symbol):
+        if s.name in names and names[s.name] != s and not isinstance(s, sp.Dummy):
+            raise reader.error(text, 0, f"the name {s.name} stands for two different symbols here")
+        names[s.name] = s
+    return expr
 
 
 def _parse(text: str, reader: _Reader):
@@ -438,7 +484,7 @@ def parse_latex(text: str, context: Optional[Context] = None):
     if len(text) > MAX_LENGTH:
         raise reader.error(text[:80] + "...", 0, f"a formula longer than {MAX_LENGTH} characters")
     _check_characters(text, reader)
-    return _parse(_normalise(text), reader)
+    return _realify(_parse(_normalise(text), reader), reader, text)
 
 
 RELATION_TOKENS = [(r"\Leftrightarrow", "<=>"), (r"\iff", "<=>"), (r"\Rightarrow", "=>"), (r"\implies", "=>"),

@@ -25,7 +25,7 @@ from sympy.core.function import AppliedUndef
 from .assumptions import REAL, Domain, domain_of_symbol
 from .numeval import NumEval, Undefined
 from .certificate import doit
-from .traverse import atoms_of, free_of
+from .traverse import atoms_of, free_of, substitute
 
 PREC = 30
 RECHECK_PREC = 80
@@ -99,7 +99,7 @@ def _concrete_function(rng: random.Random, nargs: int):
 
 def _instantiate(expr, subs_sizes):
     """Concrete sizes and every derivative carried out; undefined functions stay symbolic."""
-    e = expr.xreplace(subs_sizes) if subs_sizes else expr
+    e = substitute(expr, subs_sizes) if subs_sizes else expr
     return doit(e)
 
 
@@ -170,7 +170,7 @@ def _evaluate(expr, values, func_map, prec):
     """A number (or list of numbers) to ``prec`` digits, or None where there is no finite value."""
     ints = {k: v for k, v in values.items() if isinstance(k, sp.Symbol) and v.is_Integer}
     if ints:
-        expr = expr.xreplace(ints)
+        expr = substitute(expr, ints)
     ev = NumEval(values, func_map, prec)
     try:
         if isinstance(expr, sp.MatrixBase):
@@ -208,10 +208,10 @@ def _sympy_route(expr, values, func_map, prec):
     if isinstance(expr, sp.MatrixBase):
         return [_sympy_route(x, values, func_map, prec) for x in expr]
     ints = {k: v for k, v in values.items() if isinstance(k, sp.Symbol) and v.is_Integer}
-    e = expr.xreplace(ints) if ints else expr
+    e = substitute(expr, ints) if ints else expr
     if func_map:
         e = e.subs(func_map).doit()
-    v = sp.N(e.xreplace(values), prec)
+    v = sp.N(substitute(e, values), prec)
     re, im = v.as_real_imag()
     return mpmath.mpc(mpmath.mpf(sp.Float(re, prec)._mpf_), mpmath.mpf(sp.Float(im, prec)._mpf_))
 

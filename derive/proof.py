@@ -14,6 +14,7 @@ from typing import Callable, Mapping, Optional
 import sympy as sp
 
 from .equivalence import Verdict, as_expr, compare
+from .traverse import substitute
 
 #: how a step relates to the previous expression, and how LaTeX writes it
 RELATIONS = {"=": ("==", "="), ">=": (">=", r"\geq"), "<=": ("<=", r"\leq")}
@@ -182,7 +183,7 @@ class Proof:
     def unfold(self, expr):
         """``expr`` with the proof's definitions substituted (repeatedly, for nested ones)."""
         for _ in range(8):
-            new = expr.xreplace(self.define) if self.define else expr
+            new = substitute(expr, self.define) if self.define else expr
             if new == expr:
                 return new
             expr = new

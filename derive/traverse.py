@@ -60,3 +60,45 @@ def free_of(expr) -> set:
 def has_any(expr, *types) -> bool:
     """``expr.has(*types)`` for classes, each distinct node visited once."""
     return any(isinstance(x, types) for x in nodes(expr))
+
+
+def substitute(expr, mapping: dict):
+    """``expr.xreplace(mapping)`` that also reaches inside ``Subs``.
+
+    SymPy's ``Subs`` compares equal to a ``Subs`` whose point holds a same-named symbol
+    with other assumptions, so ``xreplace`` (and the constructor cache) keep the old
+    product and ``g'(z)`` would keep a different ``z`` than the rest of the formula. This
+    walk rebuilds every changed node itself, each distinct node (by identity) once, with
+    the cache cleared when a ``Subs`` is involved.
+    """
+    if not mapping:
+        return expr
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(lambda e: substitute(e, mapping))
+    if has_any(expr, sp.Subs):
+        # Subs compares equal to a Subs whose point has a same-named symbol with other
+        # assumptions, so SymPy's constructor cache would hand back the old product.
+        from sympy.core.cache import clear_cache
+
+        clear_cache()
+    memo: dict = {}
+
+    def rec(x):
+        if not isinstance(x, sp.Basic):
+            return x
+        try:
+            if x in mapping:
+                return mapping[x]
+        except TypeError:
+            pass
+        if not x.args:
+            return x
+        key = id(x)
+        if key in memo:
+            return memo[key][1]
+        args = [rec(a) for a in x.args]
+        out = x if all(a is b for a, b in zip(args, x.args)) else x.func(*args)
+        memo[key] = (x, out)
+        return out
+
+    return rec(expr)

@@ -1,0 +1,45 @@
+"""The grading corpus: the source sheets' derivations as the students wrote them and as they
+should be, each file with the expected verdict of every step (``% derive: expect ...``)."""
+import re
+from pathlib import Path
+
+import pytest
+
+from derive.grade import grade
+
+CORPUS = Path(__file__).parent / "corpus"
+FILES = sorted(CORPUS.glob("*.tex"))
+
+
+def expected(path):
+    m = re.search(r"^% derive: expect (.*)$", path.read_text(), re.M)
+    return m.group(1).split()
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_every_expected_verdict(path):
+    report = grade(path)
+    got = [s.status for s in report.steps]
+    assert got == expected(path), "\n".join(f"line {s.line}: {s.status} {s.latex} | {s.message or s.method}"
+                                            for s in report.steps)
+
+
+def test_corpus_size_and_coverage():
+    verdicts = [v for p in FILES for v in expected(p) if v != "given"]
+    assert len(verdicts) >= 60
+    assert {"proved", "refuted", "unparsed"} <= set(verdicts)
+
+
+def test_no_wrong_step_is_ever_proved():
+    """Every step the corpus marks refuted must never come back proved."""
+    for path in FILES:
+        for step, want in zip(grade(path).steps, expected(path)):
+            if want == "refuted":
+                assert step.status != "proved", (path.name, step.line)
+
+
+def test_refutations_carry_a_counterexample_or_the_values():
+    for path in FILES:
+        for step in grade(path).steps:
+            if step.status == "refuted":
+                assert step.counterexample is not None
