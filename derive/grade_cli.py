@@ -13,9 +13,7 @@ import io
 import json
 import os
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import DeriveError
@@ -122,48 +120,62 @@ def cmd_grade(args) -> int:
     return 0 if report.ok else 1
 
 
-def _grade_dir(folder: Path, args) -> int:
+def _empty_row(path, status: str, message: str) -> dict:
+    return {"file": str(path), "status": status, "steps": 0, "proved": 0, "refuted": 0, "unknown": 0,
+            "unparsed": 0, "first_error_line": "", "message": message}
+
+
+def _row_for(path, args) -> dict:
+    """One file's row of the class table; a bad file is a row marked as such, never an exception."""
+    t0 = time.perf_counter()
+    try:
+        r = _grade_one(path, args)
+        steps = [s for s in r.steps if s.status != "given"]
+        row = {"file": str(path), "status": "ok" if r.ok else "errors", "steps": len(steps),
+               **{k: sum(s.status == k for s in steps) for k in ("proved", "refuted", "unknown", "unparsed")},
+               "first_error_line": r.steps[r.first_error].line if r.first_error is not None else "",
+               "message": ""}
+    except DeriveError as exc:
+        row = _empty_row(path, "unreadable", str(exc))
+    except Exception as exc:  # one bad file never stops the rest
+        row = _empty_row(path, "failed", f"{type(exc).__name__}: {exc}")
+    row["seconds"] = round(time.perf_counter() - t0, 3)
+    if row["seconds"] > args.file_timeout and row["status"] == "ok":
+        row["status"], row["message"] = "slow", f"took {row['seconds']} s"
+    return row
+
+
+def _start_process():
+    """A grading process forked from the command: it starts its own decision worker."""
     from .worker import set_workers
+
+    set_workers(1)
+
+
+def _grade_dir(folder: Path, args) -> int:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     files = sorted(p for p in folder.rglob("*.tex") if p.is_file())
     if not files:
         raise DeriveError(f"{folder}: no .tex files")
-    jobs = args.jobs or os.cpu_count() or 1
-    set_workers(jobs)
-    done, lock, rows = [0], threading.Lock(), []
+    jobs = max(1, args.jobs or os.cpu_count() or 1)
     start = time.perf_counter()
-
-    def one(path):
-        t0 = time.perf_counter()
-        try:
-            r = _grade_one(path, args)
-            steps = [s for s in r.steps if s.status != "given"]
-            row = {"file": str(path), "status": "ok" if r.ok else "errors", "steps": len(steps),
-                   "proved": sum(s.status == "proved" for s in steps),
-                   "refuted": sum(s.status == "refuted" for s in steps),
-                   "unknown": sum(s.status == "unknown" for s in steps),
-                   "unparsed": sum(s.status == "unparsed" for s in steps),
-                   "first_error_line": r.steps[r.first_error].line if r.first_error is not None else "",
-                   "message": ""}
-        except DeriveError as exc:
-            row = {"file": str(path), "status": "unreadable", "steps": 0, "proved": 0, "refuted": 0,
-                   "unknown": 0, "unparsed": 0, "first_error_line": "", "message": str(exc)}
-        except Exception as exc:  # one bad file never stops the rest
-            row = {"file": str(path), "status": "failed", "steps": 0, "proved": 0, "refuted": 0, "unknown": 0,
-                   "unparsed": 0, "first_error_line": "", "message": f"{type(exc).__name__}: {exc}"}
-        row["seconds"] = round(time.perf_counter() - t0, 3)
-        if row["seconds"] > args.file_timeout and row["status"] == "ok":
-            row["status"], row["message"] = "slow", f"took {row['seconds']} s"
-        with lock:
-            done[0] += 1
-            width = 30
-            filled = int(width * done[0] / len(files))
-            print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done[0]}/{len(files)}", end="", file=sys.stderr,
+    rows = [None] * len(files)
+    # one process per job (the reading and bookkeeping of a file is Python work: threads would
+    # share one interpreter lock), each with its own bounded worker for the steps
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
+                             initializer=_start_process) as ex:
+        futures = {ex.submit(_row_for, path, args): n for n, path in enumerate(files)}
+        for done, fut in enumerate(as_completed(futures), start=1):
+            n = futures[fut]
+            try:
+                rows[n] = fut.result()
+            except Exception as exc:  # a crashed grading process: the file is marked, the rest go on
+                rows[n] = {**_empty_row(files[n], "failed", f"{type(exc).__name__}: {exc}"), "seconds": 0}
+            filled = int(30 * done / len(files))
+            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{len(files)}", end="", file=sys.stderr,
                   flush=True)
-        return row
-
-    with ThreadPoolExecutor(max_workers=jobs) as ex:
-        rows = list(ex.map(one, files))
     print(file=sys.stderr)
     out = Path(args.out)
     from .latex import write_atomic

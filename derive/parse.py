@@ -129,7 +129,29 @@ def _normalise(text: str) -> str:
         t = t.replace(a, b)
     t = re.sub(r"\\mathrm\{ReLU\}", r"\\mathrm{ReLU}", t)
     t = re.sub(r"\\left|\\right|\\big[lr]?|\\Big[lr]?", "", t)
-    return t
+    return _braced_calls(t)
+
+
+_FUNCTION_COMMANDS = r"tanh|sinh|cosh|sin|cos|tan|exp|ln|log|arcsin|arccos|arctan"
+
+
+def _braced_calls(t: str) -> str:
+    """``\\tanh{(z)}`` (how SymPy prints a call) as ``\\tanh(z)``: the braces are only grouping."""
+    out, pos = [], 0
+    for m in re.finditer(r"\\(?:%s)(?:\^\{[^{}]*\}|\^\d)?\{" % _FUNCTION_COMMANDS, t):
+        if m.start() < pos:
+            continue
+        open_at = m.end() - 1
+        close = _matching(t, open_at, "{", "}")
+        if close < 0:
+            continue
+        inner = _braced_calls(t[open_at + 1:close].strip())
+        out.append(t[pos:open_at])
+        out.append(inner if inner.startswith("(") and _matching(inner, 0, "(", ")") == len(inner) - 1
+                   else "(" + inner + ")")
+        pos = close + 1
+    out.append(t[pos:])
+    return "".join(out)
 
 
 def _check_characters(text: str, reader: _Reader) -> None:
@@ -217,6 +239,15 @@ def _derivative(target, var, reader: _Reader):
     return sp.Derivative(target, var)
 
 
+def _call_brackets(text: str, m, reader: _Reader):
+    """Where the brackets of a call matched by ``m`` (ending at its ``(``) open and close."""
+    open_at = m.end() - 1
+    close = _matching(text, open_at, "(", ")")
+    if close < 0:
+        raise reader.error(text, open_at, "an unclosed '('")
+    return open_at, close
+
+
 def _rewrite_primes(text: str, reader: _Reader) -> str:
     """``g'(z)``, ``\\sigma''(z)``: the derivative of a function at a point."""
     pat = re.compile(r"(?P<name>\\mathrm\{ReLU\}|%s)(?P<sub>_(?:\{[^{}]*\}|[A-Za-z0-9]))?(?P<primes>'+)\s*\(" % _ATOM_BASE)
@@ -224,10 +255,7 @@ def _rewrite_primes(text: str, reader: _Reader) -> str:
         m = pat.search(text)
         if not m:
             return text
-        open_at = m.end() - 1
-        close = _matching(text, open_at, "(", ")")
-        if close < 0:
-            raise reader.error(text, open_at, "an unclosed '('")
+        open_at, close = _call_brackets(text, m, reader)
         arg = _parse(text[open_at + 1:close], reader)
         f = _function(m.group("name") + (m.group("sub") or ""), reader, text, m.start())
         t = sp.Dummy("t")
@@ -266,10 +294,7 @@ def _rewrite_calls(text: str, reader: _Reader) -> str:
         m = pat.search(text, pos)
         if not m:
             return text
-        open_at = m.end() - 1
-        close = _matching(text, open_at, "(", ")")
-        if close < 0:
-            raise reader.error(text, open_at, "an unclosed '('")
+        open_at, close = _call_brackets(text, m, reader)
         pieces = _split_args(text[open_at + 1:close])
         # a letter before "(" is a product unless it names a function, or the brackets hold
         # a list (y_k(x, w)), which no product can mean

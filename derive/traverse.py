@@ -12,8 +12,8 @@ import sympy as sp
 BINDERS = (sp.Subs, sp.Lambda, sp.Sum, sp.Product, sp.Derivative, sp.Integral)
 
 
-def nodes(expr):
-    """Every distinct sub-expression of ``expr`` (a SymPy object or a matrix), once."""
+def _walk(expr, stop=lambda x: False):
+    """Distinct nodes of ``expr`` (a SymPy object or a matrix); not below a node where ``stop``."""
     roots = list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
     seen, stack = set(), roots
     while stack:
@@ -22,38 +22,36 @@ def nodes(expr):
             continue
         seen.add(x)
         yield x
-        stack.extend(x.args)
+        if not stop(x):
+            stack.extend(x.args)
+
+
+def nodes(expr):
+    """Every distinct sub-expression of ``expr``, once."""
+    return _walk(expr)
 
 
 def atoms_of(expr, *types) -> set:
     return {x for x in nodes(expr) if isinstance(x, types)}
 
 
+_LEAVES = BINDERS + (sp.Indexed, sp.Symbol, sp.MatrixSymbol)
+
+
 def free_of(expr) -> set:
     """The free symbols (and free Indexed objects) of ``expr``, each node visited once."""
     out = set()
-    roots = list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
-    seen, stack = set(), roots
-    while stack:
-        x = stack.pop()
-        if not isinstance(x, sp.Basic) or x in seen:
-            continue
-        seen.add(x)
+    for x in _walk(expr, stop=lambda x: isinstance(x, _LEAVES)):
         if isinstance(x, BINDERS):
             out |= x.free_symbols
-            continue
-        if isinstance(x, sp.Indexed):
+        elif isinstance(x, sp.Indexed):
             out.add(x)
             out |= x.free_symbols - {x.base.label}
-            continue
-        if isinstance(x, sp.Symbol):
+        elif isinstance(x, sp.Symbol):
             out.add(x)
-            continue
-        if isinstance(x, sp.MatrixSymbol):
+        elif isinstance(x, sp.MatrixSymbol):
             out.add(x)
             out |= x.free_symbols - {x}
-            continue
-        stack.extend(x.args)
     return out
 
 
