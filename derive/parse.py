@@ -34,13 +34,14 @@ GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota
 KNOWN = set(GREEK) | set("""frac dfrac tfrac sqrt sum prod int lim cdot times div pm mp exp ln log sin cos tan
  sinh cosh tanh arcsin arccos arctan max min infty partial mathit mathrm operatorname left right lfloor rfloor
  lceil rceil begin end bmatrix pmatrix matrix to neq leq geq le ge lt gt approx mathbf boldsymbol top
- binom""".split())
+ binom mathcal hat tilde""".split())
 #: function names a letter followed by ``(`` is always read as (besides declared ones)
 CONVENTIONAL_FUNCTIONS = {"f", "g", "h", "E", "L", "\\ell", "\\phi", "\\psi", "\\sigma", "\\theta"}
 SIGMOID_NAMES = {"\\sigma", "sigma"}
 RELU_NAMES = {"\\mathrm{ReLU}", "\\mathrm{relu}", "ReLU", "\\text{ReLU}", "\\operatorname{ReLU}"}
 
-_ATOM_BASE = r"(?:\\(?:%s)(?![A-Za-z])|[A-Za-z])" % "|".join(sorted(GREEK, key=len, reverse=True))
+_ATOM_BASE = r"(?:\\(?:hat|tilde)\{[A-Za-z]\}|\\(?:%s)(?![A-Za-z])|[A-Za-z])" % "|".join(
+    sorted(GREEK, key=len, reverse=True))
 _GROUP = r"\{[^{}]*\}"
 
 
@@ -116,6 +117,8 @@ def _index_tokens(sub: str):
 
 
 def _base_name(base: str) -> str:
+    if base.startswith(("\\hat{", "\\tilde{")):
+        return base  # \hat{y} stays one name, printed as written
     return base.lstrip("\\")
 
 
@@ -124,10 +127,12 @@ def _normalise(text: str) -> str:
     t = text
     for a, b in ((r"\left", ""), (r"\right", ""), (r"\displaystyle", " "), (r"\limits", ""), (r"\!", ""),
                  (r"\,", " "), (r"\;", " "), (r"\:", " "), (r"\quad", " "), (r"\qquad", " "), ("~", " "),
-                 (r"\dfrac", r"\frac"), (r"\tfrac", r"\frac"), (r"\mathrm{d}", "d"), (r"\operatorname{ReLU}",
+                 (r"\dfrac", r"\frac"), (r"\tfrac", r"\frac"), (r"\mathrm{d}", "d"), (r"\mathrm{e}", "e"), (r"\operatorname{ReLU}",
                  r"\mathrm{ReLU}"), (r"\text{ReLU}", r"\mathrm{ReLU}"), (r"\cdot", r" \cdot "), (r"\top", "T")):
         t = t.replace(a, b)
     t = re.sub(r"\\mathrm\{ReLU\}", r"\\mathrm{ReLU}", t)
+    t = re.sub(r"\\operatorname\{(%s)\}" % _FUNCTION_COMMANDS, r"\\\1", t)
+    t = re.sub(r"\\mathcal\{([A-Za-z])\}", r"\1", t)  # \mathcal{L}: the loss L
     t = re.sub(r"\\left|\\right|\\big[lr]?|\\Big[lr]?", "", t)
     return _braced_calls(t)
 
@@ -232,6 +237,8 @@ def _rewrite_derivatives(text: str, reader: _Reader) -> str:
 def _derivative(target, var, reader: _Reader):
     """d target / d var; a derivative of an undefined name is an opaque quantity, never 0."""
     defs = reader.ctx.definitions
+    if isinstance(target, sp.Symbol) and target.name in ("sigma", "\\sigma"):
+        return sp.Derivative(sigmoid(var), var)  # d\sigma/da: the sigmoid's derivative
     if isinstance(target, (sp.Symbol, sp.Indexed)) and target not in defs:
         if target == var:
             return sp.Integer(1)
@@ -509,6 +516,13 @@ def parse_latex(text: str, context: Optional[Context] = None):
     if len(text) > MAX_LENGTH:
         raise reader.error(text[:80] + "...", 0, f"a formula longer than {MAX_LENGTH} characters")
     _check_characters(text, reader)
+    parts = split_relations(text)
+    if len(parts) > 1:
+        raise reader.error(text, len(parts[0][1]), "a relation where one formula was expected "
+                                                   "(derive grade splits lines at = itself)")
+    if re.search(r"\^\s*\{?\s*(T|\\top|\\intercal)\s*\}?|\^\{\([^(){}]*\)\s*T\s*\}", text):
+        m = re.search(r"\^\s*\{?\s*(T|\\top|\\intercal)|T\s*\}", text)
+        raise reader.error(text, m.start() if m else 0, "a transpose: vectors and matrices are not graded yet")
     return _realify(_parse(_normalise(text), reader), reader, text)
 
 

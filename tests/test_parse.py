@@ -38,6 +38,11 @@ GOOD_PAIRS = [
     (r"[x > 0]", sp.Heaviside(x, 0)),
     (r"a(x+1)", a * (x + 1)),
     (r"y(1-y)", y * (1 - y)),
+    (r"\frac{d\sigma}{da}", sp.Derivative(sigmoid(a), a)),
+    (r"\mathrm{e}^{x}", sp.exp(x)),
+    (r"\operatorname{tanh}(a)", sp.tanh(a)),
+    (r"\frac{\partial \mathcal{L}}{\partial w}", sp.Symbol(r"\frac{\partial L}{\partial w}", real=True)),
+    (r"\sigma^{2}(z)", sigmoid(z) ** 2),
 ]
 
 
@@ -94,6 +99,9 @@ BAD_STRINGS = [
     ("x" * 6000, "longer than"),
     (r"\text{hello} x", "text inside"),
     (r"\variable{x}", "unknown command"),
+    (r"a = b", "a relation"),
+    (r"w^T x", "transpose"),
+    (r"W^{(l)T} \delta", "transpose"),
 ]
 
 
