@@ -125,8 +125,34 @@ def grouped_rational_exp(e):
     return sp.S.Zero
 
 
+def _piece_is_zero(piece, region) -> bool:
+    """A piece vanishes where it applies: identically, or on an empty region, or at a point."""
+    if sp.simplify(piece) == 0:
+        return True
+    region = sp.simplify(region)
+    if region is sp.false:
+        return True
+    parts = region.args if isinstance(region, sp.And) else (region,)
+    for eq in parts:  # on a region inside a point x = v, the piece is its value there
+        if isinstance(eq, sp.Eq) and isinstance(eq.lhs, sp.Symbol) and eq.rhs.is_number:
+            return sp.simplify(piece.subs(eq.lhs, eq.rhs)) == 0
+    return False
+
+
 def piecewise_simplify(e):
-    return sp.simplify(sp.piecewise_fold(to_piecewise(doit(e))))
+    """Piecewise forms folded; zero when every piece vanishes on the region where it applies."""
+    folded = sp.piecewise_fold(to_piecewise(doit(e)))
+    if isinstance(folded, sp.Piecewise):
+        earlier, ok = [], True
+        for piece, cond in folded.args:
+            region = sp.And(cond, *[sp.Not(c) for c in earlier])
+            if not _piece_is_zero(piece, region):
+                ok = False
+                break
+            earlier.append(cond)
+        if ok:
+            return sp.S.Zero
+    return sp.simplify(folded)
 
 
 def full_simplify(e):

@@ -435,12 +435,14 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                 parsed_any = True
             else:
                 cur = _unfold(e, definitions)
+                step_assume = _assume_for(assume, prev, cur)
                 if rel in ("=", "~"):
-                    v = equal(prev, cur, assume=assume, timeout=timeout)
+                    v = equal(prev, cur, assume=step_assume, timeout=timeout)
                 elif rel in ("<=", ">=", "<", ">"):
                     from .equivalence import compare
 
-                    v = compare(prev, cur, {"<": "<=", ">": ">="}.get(rel, rel), assume=assume, timeout=timeout)
+                    v = compare(prev, cur, {"<": "<=", ">": ">="}.get(rel, rel), assume=step_assume,
+                                timeout=timeout)
                 else:
                     v = Verdict("unknown", f"the relation {rel} is not checked")
                 report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel))
@@ -467,6 +469,39 @@ def _is_name(e) -> bool:
 
     return isinstance(e, (sp.Symbol, sp.Indexed)) or (isinstance(e, AppliedUndef) and
                                                       all(isinstance(a, (sp.Symbol, sp.Indexed)) for a in e.args))
+
+
+def _index_only_symbols(*exprs) -> set:
+    """Free symbols used only as subscripts (``z_i``, ``\\delta_{ij}``): the valid indices of the text."""
+    in_index, elsewhere = set(), set()
+
+    def walk(x, as_index):
+        if isinstance(x, sp.Symbol):
+            (in_index if as_index else elsewhere).add(x)
+            return
+        if isinstance(x, sp.Indexed):
+            for ix in x.indices:
+                walk(ix, True)
+            return
+        if isinstance(x, sp.KroneckerDelta):
+            for ix in x.args:
+                walk(ix, True)
+            return
+        for arg in x.args:
+            if isinstance(arg, sp.Basic):
+                walk(arg, as_index)
+
+    free = set()
+    for e in exprs:
+        walk(e, False)
+        free |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
+    return {s for s in in_index - elsewhere if s in free}
+
+
+def _assume_for(assume: dict, *exprs) -> dict:
+    """The header's assumptions, plus "index" for every symbol the text uses only as a subscript."""
+    extra = {s.name: "index" for s in _index_only_symbols(*exprs) if s.name not in assume}
+    return {**assume, **extra} if extra else assume
 
 
 def _from_verdict(index, row, shown, v: Verdict, read_as, relation="=") -> GradedStep:

@@ -132,7 +132,9 @@ def _normalise(text: str) -> str:
         t = t.replace(a, b)
     t = re.sub(r"\\mathrm\{ReLU\}", r"\\mathrm{ReLU}", t)
     t = re.sub(r"\\operatorname\{(%s)\}" % _FUNCTION_COMMANDS, r"\\\1", t)
+    t = re.sub(r"\\operatorname\{([A-Za-z]+)\}", r"\\mathrm{\1}", t)
     t = re.sub(r"\\mathcal\{([A-Za-z])\}", r"\1", t)  # \mathcal{L}: the loss L
+    t = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", t)  # log is the natural logarithm in this field
     t = re.sub(r"\\left|\\right|\\big[lr]?|\\Big[lr]?", "", t)
     return _braced_calls(t)
 
@@ -288,13 +290,15 @@ def _split_args(inner: str) -> list:
 
 
 def _is_function_name(base: str, reader: _Reader) -> bool:
+    if base.startswith("\\mathrm{"):
+        return True  # an upright multi-letter name before "(" names a function (softplus, ReLU)
     return (base in CONVENTIONAL_FUNCTIONS or base in SIGMOID_NAMES or base in RELU_NAMES
             or base.lstrip("\\") in reader.ctx.functions)
 
 
 def _rewrite_calls(text: str, reader: _Reader) -> str:
     """``\\sigma(-z)``, ``g_l(z_j)``, ``\\mathrm{ReLU}(a)``, ``E(w)``: applications of functions."""
-    pat = re.compile(r"(?<![A-Za-z\\])(?P<name>\\mathrm\{ReLU\}|%s)(?P<sub>_(?:\{[^{}]*\}|[A-Za-z0-9]))?"
+    pat = re.compile(r"(?<![A-Za-z\\])(?P<name>\\mathrm\{[A-Za-z]+\}|%s)(?P<sub>_(?:\{[^{}]*\}|[A-Za-z0-9]))?"
                      r"(?P<inv>\^\{\s*-\s*1\s*\}|\^-1)?(?P<pow>\^\{\s*\d\s*\}|\^\d)?\s*\(" % _ATOM_BASE)
     pos = 0
     while True:
@@ -349,6 +353,8 @@ def _function(name: str, reader: _Reader, text: str = "", pos: int = 0):
         return relu
     if base in ("\\tanh", "tanh"):
         return sp.tanh
+    if base.startswith("\\mathrm{"):
+        return sp.Function(base[len("\\mathrm{"):-1])
     if base in CONVENTIONAL_FUNCTIONS or base.lstrip("\\") in reader.ctx.functions:
         return sp.Function(re.sub(r"[{}\\]", "", name))
     raise reader.error(text or name, pos, f"is '{name}(...)' a function or a product? declare it with "
@@ -381,7 +387,10 @@ def _rewrite_atoms(text: str, reader: _Reader) -> str:
             if m:
                 break
         if not m:
-            out.append(text[pos])
+            if text[pos] == "E" and not text[pos + 1:pos + 2].isalpha():
+                out.append(" " + reader.hold(sp.Symbol("E", real=True)) + " ")  # the lexer takes E for 1E5
+            else:
+                out.append(text[pos])
             pos += 1
             continue
         d = m.groupdict()
@@ -475,12 +484,13 @@ def _finish(expr, reader: _Reader, text: str):
 def _realify(expr, reader: _Reader, text: str):
     """Free symbols real (the field's convention), once, on the whole formula.
 
-    Done at the top only: an index bound by a sum must stay the very symbol the sum binds.
+    Done at the top only, and to every symbol of a name at once (bound or free): an index
+    bound by a sum, and the same index inside a derivative or a call, must stay one symbol.
     Two different symbols with one name would print alike and mean different things, so
     that is refused rather than passed on.
     """
-    syms = {s: sp.Symbol(s.name, real=True) for s in expr.free_symbols
-            if isinstance(s, sp.Symbol) and s.is_real is None and not s.name.startswith("\\mathit")}
+    syms = {s: sp.Symbol(s.name, real=True) for s in expr.atoms(sp.Symbol)
+            if not isinstance(s, sp.Dummy) and s.is_real is None and not s.name.startswith("\\mathit")}
     if syms:
         expr = substitute(expr, syms)
     names: dict = {}

@@ -31,7 +31,7 @@ GOOD_PAIRS = [
     (r"\frac{1}{1+e^{-z}}", 1 / (1 + sp.exp(-z))),
     (r"\left( a + b \right)", a + sp.Symbol("b", **R)),
     (r"\delta_{ij}", sp.KroneckerDelta(i, j)),
-    (r"\sum_{j=1}^{M} w^{(2)}_{kj}", sp.Sum(w2[k, sp.Symbol("j")], (sp.Symbol("j"), 1, M))),
+    (r"\sum_{j=1}^{M} w^{(2)}_{kj}", sp.Sum(w2[k, j], (j, 1, M))),
     (r"\frac{d}{dx} \tanh(x)", sp.Derivative(sp.tanh(x), x)),
     (r"\frac{\partial}{\partial a}(y - a)^2", sp.Derivative((y - a) ** 2, a)),
     (r"(x > 0)", sp.Heaviside(x, 0)),
