@@ -508,6 +508,9 @@ def _parse(text: str, reader: _Reader):
     t = _rewrite_iverson(t, reader)
     t = _rewrite_sums(t, reader)
     t = _rewrite_atoms(t, reader)
+    # what is left before "(" is a factor (functions were taken out above): say so, or the
+    # grammar would read x(y) as a call of an unknown function x
+    t = re.sub(r"(\\mathit\{dv\d+x\}|(?<![\\A-Za-z])[A-Za-z])\s*\(", r"\1 \\cdot (", t)
     if not t.strip():
         raise reader.error(text, 0, "an empty formula")
     return _finish(_call_latex2sympy(t, reader), reader, text)
