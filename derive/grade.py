@@ -412,26 +412,15 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                 index += 1
                 k += 2
                 continue
-            if rel == "" and k == 0:
-                if e is None:
-                    report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
-                                                   message=msg))
-                else:
-                    report.steps.append(GradedStep(index, row.line, shown, "given", read_as=latex(e),
-                                                   reason=row.reason))
-                    prev = _unfold(e, definitions)
-                    first_expr = first_expr if first_expr is not None else prev
-                    parsed_any = True
-                index += 1
-                k += 1
-                continue
             if e is None:
                 report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
                                                message=msg, relation=rel))
-            elif prev is None:
+            elif (rel == "" and k == 0) or prev is None:
+                # a row that starts with an expression (or a chain with nothing before it) starts anew
                 report.steps.append(GradedStep(index, row.line, shown, "given", read_as=latex(e),
                                                reason=row.reason))
                 prev = _unfold(e, definitions)
+                first_expr = first_expr if first_expr is not None else prev
                 parsed_any = True
             else:
                 cur = _unfold(e, definitions)
