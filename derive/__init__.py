@@ -23,12 +23,16 @@ _LAZY = {
     "grade": "derive.grade",
     "layer_symbol": "derive.notation",
     "layer_indexed": "derive.notation",
-    "dense_layer": "derive.nn",
+    "dense_unit": "derive.nn",
+    "two_layer_network": "derive.nn",
+    "delta_rule": "derive.nn",
     "network": "derive.nn",
     "conv1d_same": "derive.nn",
     "conv2d_same": "derive.nn",
     "residual_block": "derive.nn",
-    "to_latex": "derive.latex",
+    "latex": "derive.latex",
+    "compare": "derive.equivalence",
+    "Context": "derive.parse",
 }
 
 __all__ = ["Verdict", "equal", "DeriveError", "LatexParseError", "sigmoid", "relu", "relu_prime",
