@@ -22,11 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def steps_of_builtin_proofs():
     for entry in discover([ROOT / "proofs"]):
         proof = entry.build()
-        prev = proof.given_expr
-        for i, st in enumerate(proof.steps, start=1):
+        for i, st, prev in proof.links():
             yield f"{entry.name}[{i}]", prev, st.expr, proof.assume, st.expect
-            if st.expect == "proved":
-                prev = st.expr
 
 
 def main(argv=None) -> int:

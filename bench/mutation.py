@@ -23,12 +23,9 @@ def proof_cases(max_timeout: float = 10.0):
         proof = entry.build()
         if proof.timeout > max_timeout:
             continue  # the 2-D residual proofs: a minute per mutant
-        prev = proof.given_expr
-        for n, st in enumerate(proof.steps, start=1):
+        for n, st, prev in proof.links():
             if st.expect == "proved" and st.rel == "=":
                 yield f"{entry.name}[{n}]", proof.unfold(prev), proof.unfold(st.expr), proof.assume
-            if st.expect == "proved":
-                prev = st.expr
 
 
 def main(argv=None) -> int:

@@ -130,7 +130,7 @@ def main(argv=None) -> int:
 
 def report(rows):
     RESULTS.mkdir(parents=True, exist_ok=True)
-    lines = [f"# Scaling of `derive check` with the size of instantiated proofs",
+    lines = ["# Scaling of `derive check` with the size of instantiated proofs",
              "", f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
              f"date {date.today().isoformat()}. Command: `python -m bench.scaling`.", "",
              "| family | size | parameters | build (s) | check (s) | peak memory (MiB) | proved |",

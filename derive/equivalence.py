@@ -19,7 +19,7 @@ and every verdict lists the assumptions it used.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping, Optional
 
 import sympy as sp

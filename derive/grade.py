@@ -228,8 +228,7 @@ def read_rows(text: str, file: str = "<input>") -> list[Row]:
                 continue
             why = " ".join(r for r in reason if r)
             defn = bool(re.match(r"\s*(let|where|define|with|set)\b", why, re.I)) or ":=" in math
-            for line_text in (math,):
-                rows.append(Row(line, line_text.strip(), why, defn))
+            rows.append(Row(line, math, why, defn))
     return rows
 
 
@@ -343,9 +342,9 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     parsed_any = False
     first_expr = last_expr = None
     index = 0
-    for row in rows:
-        from .parse import split_relations
+    from .parse import split_relations
 
+    for row in rows:
         parts = split_relations(row.text)
         if row.definition and len(parts) == 2 and parts[1][0] in ("=", ":="):
             lhs, msg1 = parse_row(parts[0][1], functions, definitions, file, row.line, timeout)

@@ -68,7 +68,7 @@ def _terminal(report) -> str:
 
 def marked_latex(report) -> str:
     """The derivation written back, each line coloured by its verdict with a margin note."""
-    from .latex import escape_text, write_atomic  # noqa: F401
+    from .latex import escape_text
 
     lines = [r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb}",
              r"\usepackage[dvipsnames]{xcolor}", r"\usepackage[margin=2cm,marginparwidth=5cm,right=6.5cm]{geometry}",

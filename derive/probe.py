@@ -141,10 +141,11 @@ def _values_for(expr, domains, rng, trial) -> dict:
     return values
 
 
-def _matrix_values(expr, rng, domains) -> dict:
+def _matrix_values(exprs, rng, domains) -> dict:
     """Random rational matrices; orthogonal ones by the Cayley transform, symmetric ones as S + S^T."""
     out = {}
-    for m in atoms_of(expr, sp.MatrixSymbol):
+    found = set().union(*[atoms_of(e, sp.MatrixSymbol) for e in exprs])
+    for m in sorted(found, key=str):
         r, c = m.shape
         if not (sp.sympify(r).is_Integer and sp.sympify(c).is_Integer):
             continue
@@ -256,10 +257,8 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121,
     """
     rng = random.Random(seed)
     result = ProbeResult()
-    both = sp.Tuple(lhs, rhs) if not _is_matrix(lhs) else None
     sizes = size_symbols(lhs) | size_symbols(rhs)
-    funcs = {f.func for f in atoms_of(sp.Tuple(lhs, rhs) if not _is_matrix(lhs) else lhs, AppliedUndef)
-             | atoms_of(rhs, AppliedUndef)}
+    funcs = {f.func for f in atoms_of(lhs, AppliedUndef) | atoms_of(rhs, AppliedUndef)}
     instantiated: dict = {}  # sizes -> both sides with derivatives carried out (the costly part)
     for trial in range(trials):
         subs_sizes = {}
@@ -273,12 +272,10 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121,
             if key not in instantiated:
                 instantiated[key] = (_explicit(_instantiate(lhs, subs_sizes)), _explicit(_instantiate(rhs, subs_sizes)))
             li, ri = instantiated[key]
-            mats = _matrix_values(sp.Tuple(li, ri) if both is not None else li, rng, domains)
-            mats.update({k: v for k, v in _matrix_values(ri, rng, domains).items() if k not in mats})
+            mats = _matrix_values((li, ri), rng, domains)
             if mats:
                 li, ri = _explicit(li.subs(mats).doit()), _explicit(ri.subs(mats).doit())
-            atoms_src = sp.Tuple(*(list(li) if isinstance(li, sp.MatrixBase) else [li]),
-                                 *(list(ri) if isinstance(ri, sp.MatrixBase) else [ri]))
+            atoms_src = sp.Tuple(*_entries(li), *_entries(ri))
             values = _values_for(atoms_src, domains, rng, trial)
             lv = _evaluate(li, values, func_map, PREC)
             rv = _evaluate(ri, values, func_map, PREC)
@@ -322,8 +319,8 @@ def _scalar(v):
     return v.real if v.imag == 0 else v
 
 
-def _is_matrix(e) -> bool:
-    return isinstance(e, (sp.MatrixBase, sp.MatrixExpr))
+def _entries(e) -> list:
+    return list(e) if isinstance(e, sp.MatrixBase) else [e]
 
 
 def _explicit(e):

@@ -180,6 +180,15 @@ class Proof:
         rels = {s.rel for s in self.steps if s.expect == "proved"} - {"="}
         return RELATIONS[rels.pop()][1] if len(rels) == 1 else "="
 
+    def links(self):
+        """``(index, step, expression it follows)``: the chain as the checker walks it (a
+        deliberately wrong step is not followed)."""
+        prev = self.given_expr
+        for i, st in enumerate(self.steps, start=1):
+            yield i, st, prev
+            if st.expect == "proved":
+                prev = st.expr
+
     def unfold(self, expr):
         """``expr`` with the proof's definitions substituted (repeatedly, for nested ones)."""
         for _ in range(8):
@@ -206,15 +215,12 @@ class Proof:
         """Check every step against the previous expression; return the Report."""
         start = time.perf_counter()
         report = Report(self, link_error=self._link_error())
-        prev = self.given_expr
-        for i, st in enumerate(self.steps, start=1):
+        for i, st, prev in self.links():
             lhs, rhs = self.unfold(prev), self.unfold(st.expr)
             v = compare(lhs, rhs, RELATIONS[st.rel][0], assume=self.assume, timeout=timeout or self.timeout)
             res = StepResult(i, st, v)
             report.steps.append(res)
             on_step(res)
-            if st.expect == "proved":
-                prev = st.expr
         report.seconds = time.perf_counter() - start
         return report
 

@@ -20,7 +20,7 @@ import sympy as sp
 from sympy import Derivative, Function, KroneckerDelta, Rational, Sum, Symbol
 
 from derive import Proof, sigmoid, theorem
-from derive.nn import delta_rule, derivative_of, network
+from derive.nn import delta_rule, network
 from derive.notation import display_as, layer_indexed, layer_symbol
 
 j, k, i, m = (Symbol(s, integer=True) for s in "jkim")

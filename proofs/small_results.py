@@ -13,7 +13,7 @@ Spec section 6 (seeds 000-004). Main results:
 - ``dense_network_params``: a layer from n_in to n_out units has n_in n_out weights and n_out biases.
 """
 import sympy as sp
-from sympy import Add, Mul, Rational, Sum, Symbol, floor
+from sympy import Add, Mul, Sum, Symbol, floor
 
 from derive import Proof
 from derive.nn import batchnorm_params, conv_params, dense_params

@@ -1,7 +1,7 @@
 """The activations as SymPy functions: derivatives, inverses, rewrites, values, printing."""
 import pytest
 import sympy as sp
-from sympy import Heaviside, Rational, Symbol, diff, exp, log, tanh
+from sympy import Heaviside, Rational, Symbol, diff, exp, log
 
 from derive import logit, relu, sigmoid
 from derive.latex import latex

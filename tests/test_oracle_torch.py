@@ -10,7 +10,7 @@ import sympy as sp
 import torch
 
 from derive import sigmoid
-from derive.nn import (conv1d_same, delta_rule, network, residual_block)
+from derive.nn import (delta_rule, network)
 from tests.conftest import ROOT
 from tests.oracle import random_point, value
 
@@ -52,7 +52,8 @@ def test_delta_rule_gradients_match_autograd(widths, acts, torch_acts, loss, tor
     for _ in range(3):
         point = random_point(net.parameters() + list(net.x) + [y], RNG)
         Ws, bs = _weights(net, point)
-        params = [W.requires_grad_() for W in Ws[1:]] + [b.requires_grad_() for b in bs[1:] if b is not None]
+        for p in Ws[1:] + [b for b in bs[1:] if b is not None]:
+            p.requires_grad_()
         a = torch.tensor([float(point[v]) for v in net.x])
         for l in range(1, len(widths)):
             z = Ws[l] @ a + (bs[l] if bs[l] is not None else 0)
@@ -70,7 +71,8 @@ def test_delta_rule_gradients_match_autograd(widths, acts, torch_acts, loss, tor
 def test_seed003_worked_example_matches_autograd():
     net, values, y = backprop.seed003_network()
     Ws, bs = _weights(net, values)
-    params = [p.requires_grad_() for p in Ws[1:] + bs[1:]]
+    for p in Ws[1:] + bs[1:]:
+        p.requires_grad_()
     a = torch.tensor([2.0])
     for l, act in zip(range(1, 4), (torch.tanh, torch.tanh, lambda v: v)):
         a = act(Ws[l] @ a + bs[l])
