@@ -1,47 +1,59 @@
-"""Mutation testing of the checker: every step of every built-in proof, mutated.
+"""Mutation testing of the checker: every true step of every built-in proof and of the
+grading corpus, mutated.
 
 Each mutant is confirmed non-equivalent by an independent evaluation before equal() sees
-it; the report counts refuted (killed), unknown and proved (must be zero). Usage:
-``python -m bench.mutation [--rounds N]`` (each round draws the random operators anew).
+it; the report counts refuted (killed), unknown and proved (must be zero), per operator.
+Usage: ``python -m bench.mutation [--rounds N] [--out FILE]`` (each round draws anew).
 """
 from __future__ import annotations
 
 import argparse
+import collections
 import random
 import sys
 import time
-from pathlib import Path
 
-from derive.discover import discover
+from bench.cases import ROOT, corpus_steps, proof_steps
 from derive.mutate import Tally, run
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def proof_cases(max_timeout: float = 10.0):
-    for entry in discover([ROOT / "proofs"]):
-        proof = entry.build()
-        if proof.timeout > max_timeout:
-            continue  # the 2-D residual proofs: a minute per mutant
-        for n, st, prev in proof.links():
-            if st.expect == "proved" and st.rel == "=":
-                yield f"{entry.name}[{n}]", proof.unfold(prev), proof.unfold(st.expr), proof.assume
+    """``(label, lhs, rhs, assume)`` of the built-in proofs' true steps (for the test slice)."""
+    for c in proof_steps(max_timeout):
+        if c.truth:
+            yield c.label, c.lhs, c.rhs, c.assume
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "mutation.txt"))
     args = ap.parse_args(argv)
-    tally = Tally()
     t0 = time.perf_counter()
-    cases = list(proof_cases())
+    cases = [(c.label, c.lhs, c.rhs, c.assume) for src in (proof_steps(), corpus_steps())
+             for c in src if c.truth]
+    tally = Tally()
     for r in range(args.rounds):
         run(cases, random.Random(r), tally=tally)
-    print(f"{tally.mutants} non-equivalent mutants of {len(cases)} steps in {time.perf_counter() - t0:.0f} s: "
-          f"{tally.refuted} refuted, {tally.unknown} unknown, {len(tally.proved)} proved "
-          f"({tally.equivalent_skipped} mutants equivalent to the original, skipped)")
+    n_proof = sum(1 for c in cases if "[" in c[0])
+    lines = [f"{tally.mutants} non-equivalent mutants of {len(cases)} true steps "
+             f"({n_proof} of built-in proofs, {len(cases) - n_proof} of the grading corpus), "
+             f"{args.rounds} round(s), {time.perf_counter() - t0:.0f} s: "
+             f"{tally.refuted} refuted, {tally.unknown} unknown, {len(tally.proved)} proved "
+             f"({tally.equivalent_skipped} mutants equivalent to the original, skipped)",
+             f"refuted share: {tally.refuted / max(tally.mutants, 1):.1%}", "",
+             f"{'operator':<28} {'mutants':>8} {'refuted':>8} {'unknown':>8} {'proved':>7}"]
+    for op, c in sorted(tally.by_operator.items()):
+        lines.append(f"{op:<28} {c['mutants']:>8} {c['refuted']:>8} {c['unknown']:>8} {c['proved']:>7}")
+    for label, op, m in tally.unknowns[:20]:
+        lines.append(f"unknown: {label} / {op}: {m}")
     for p in tally.proved:
-        print("PROVED MUTANT (a soundness bug):", *p)
+        lines.append("PROVED MUTANT (a soundness bug): " + " ".join(p))
+    text = "\n".join(lines) + "\n"
+    print(text, end="")
+    if args.out:
+        with open(args.out, "w") as fh:
+            fh.write(f"$ python -m bench.mutation --rounds {args.rounds}\n" + text)
     return 1 if tally.proved else 0
 
 

@@ -352,24 +352,36 @@ def _small(e) -> bool:
     return len(Add.make_args(e)) <= 12
 
 
-CHAINS: list[tuple[str, Callable]] = [
-    ("expand", lambda e, ix: sp.expand(doit(e))),
-    ("rewrite(exp), cancel", lambda e, ix: rational_exp(e) if _small(e) else sp.S.One),
-    ("rewrite(exp), cancel in independent groups", lambda e, ix: grouped_rational_exp(e)),
-    ("sums merged, inner sums generalised, rewrite(exp), cancel",
-     lambda e, ix: sums_chain(e, rational_exp, ix)),
-    ("rewrite(Piecewise), simplify", lambda e, ix: piecewise_simplify(e)),
-    ("sums merged, inner sums generalised, simplify", lambda e, ix: sums_chain(e, full_simplify, ix)),
-    ("rewrite(exp), simplify", lambda e, ix: full_simplify(e)),
-]
+def _has_sums(e) -> bool:
+    return has_any(e, Sum) or has_any(e, sp.KroneckerDelta)
 
 
-def applicable(name: str, e) -> bool:
-    if "sums" in name:
-        return has_any(e, Sum) or has_any(e, sp.KroneckerDelta)
-    if "Piecewise" in name:
-        return has_any(e, relu, sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs)
+def _has_pieces(e) -> bool:
+    return has_any(e, relu, sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs)
+
+
+def _always(e) -> bool:
     return True
+
+
+def _elementary():
+    from . import elementary
+
+    return [(name, lambda e, ix, f=fn: f(e), applies) for name, applies, fn in elementary.CHAINS]
+
+
+#: ``(name, chain(e, indices), applies(e))``, cheapest first; the first to reach 0 proves.
+CHAINS: list[tuple[str, Callable, Callable]] = [
+    ("expand", lambda e, ix: sp.expand(doit(e)), _always),
+    ("rewrite(exp), cancel", lambda e, ix: rational_exp(e) if _small(e) else sp.S.One, _always),
+    ("rewrite(exp), cancel in independent groups", lambda e, ix: grouped_rational_exp(e), _always),
+    ("sums merged, inner sums generalised, rewrite(exp), cancel",
+     lambda e, ix: sums_chain(e, rational_exp, ix), _has_sums),
+    ("rewrite(Piecewise), simplify", lambda e, ix: piecewise_simplify(e), _has_pieces),
+    ("sums merged, inner sums generalised, simplify", lambda e, ix: sums_chain(e, full_simplify, ix), _has_sums),
+    *_elementary(),
+    ("rewrite(exp), simplify", lambda e, ix: full_simplify(e), _always),
+]
 
 
 def is_nonnegative(e) -> bool:
@@ -444,8 +456,8 @@ def certify(diff, on_try: Callable[[str], None] = lambda name: None,
                 return None
             methods.append(m)
         return "entrywise: " + ", ".join(dict.fromkeys(methods))
-    for name, chain in CHAINS:
-        if not applicable(name, diff):
+    for name, chain, applies in CHAINS:
+        if not applies(diff):
             continue
         on_try(name)
         try:

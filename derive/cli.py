@@ -39,8 +39,9 @@ def cmd_list(args) -> int:
     width = max([len(e.name) for e in entries] + [5])
     print(f"{'proof':<{width}}  {'steps':>5}  family / title")
     for e in entries:
-        p = e.build()
-        print(f"{e.name:<{width}}  {len(p.steps):>5}  {e.family} / {p.title}")
+        # a builder (instantiated networks) runs only with --steps: listing stays instant
+        steps = len(e.build().steps) if (e.built or args.steps) else "-"
+        print(f"{e.name:<{width}}  {steps:>5}  {e.family} / {e.title}")
     print(f"{len(entries)} proofs")
     return EXIT_OK
 
@@ -136,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="list the proofs")
     p.add_argument("targets", nargs="*", metavar="PATH")
     p.add_argument("--path")
+    p.add_argument("--steps", action="store_true", help="build every proof to count its steps (slower)")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("check", help="check proofs step by step")
@@ -174,6 +176,12 @@ def main(argv=None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_FAILED
+    except Exception as exc:  # a bug of ours: one line, not a traceback (DERIVE_DEBUG=1 shows it)
+        if os.environ.get("DERIVE_DEBUG"):
+            raise
+        _err(f"derive: internal error: {type(exc).__name__}: {str(exc)[:300]} (run with DERIVE_DEBUG=1 "
+             f"for the traceback, and please report it)")
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,6 +30,18 @@ class Entry:
     _build: Callable[[], Proof]
     _proof: Optional[Proof] = None
 
+    @property
+    def built(self) -> bool:
+        return self._proof is not None
+
+    @property
+    def title(self) -> str:
+        """The proof's title; for a builder not yet run, its docstring's first line (no building)."""
+        if self._proof is not None:
+            return self._proof.title
+        doc = (getattr(self._build, "__doc__", None) or "").strip().splitlines()
+        return doc[0].strip() if doc else self.name
+
     def build(self) -> Proof:
         if self._proof is None:
             proof = self._build()
@@ -76,7 +88,7 @@ def entries_in_file(path: Path) -> list[Entry]:
     out = []
     for pos, (attr, value) in enumerate(vars(module).items()):
         if isinstance(value, Proof):
-            out.append(Entry(value.name, family, path, (str(path), pos), lambda v=value: v, None))
+            out.append(Entry(value.name, family, path, (str(path), pos), lambda v=value: v, value))
         elif callable(value) and getattr(value, "__derive_theorem__", None) is not None:
             fam = value.__derive_theorem__.get("family") or family
             out.append(Entry(attr, fam, path, (str(path), pos), value))

@@ -26,6 +26,7 @@ import sympy as sp
 
 from .assumptions import Domain, domain_of_symbol, parse_assumptions
 from .certificate import certify_order, certify_pair, doit
+from .elementary import decide_constants, exact_decimals
 from .probe import probe, size_symbols
 from .traverse import atoms_of, free_of, substitute
 from .worker import run_bounded
@@ -139,6 +140,13 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
         lhs, rhs = doit(lhs), doit(rhs)  # once, for the probe and the certificate alike
         if lhs == rhs:
             return verdict("proved", "identical after carrying out derivatives and sums")
+    lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
+    if relation == "==":
+        settled = decide_constants(lhs, rhs)
+        if settled is not None:
+            status, method, detail = settled
+            return verdict(status, method, counterexample={} if status == "refuted" else None,
+                           numerically_consistent=status == "proved", detail=detail)
     found = probe(lhs, rhs, domains, relation=relation)
     if found.counterexample is not None:
         return verdict("refuted", "numeric probe, re-checked at high precision",
@@ -214,5 +222,7 @@ def compare(lhs, rhs, relation: str = "==", assume: Optional[Mapping[str, object
         where = f" while trying {tried[-1]}" if tried else ""
         return Verdict("unknown", f"time bound of {timeout:g} s reached{where}", seconds=elapsed,
                        numerically_consistent=consistent or None)
+    if str(value).startswith("MemoryError"):
+        value = "out of memory (the process's memory bound was reached)"
     return Verdict("unknown", f"the checker failed: {value}", seconds=elapsed,
                    numerically_consistent=consistent or None)

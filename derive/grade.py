@@ -14,6 +14,7 @@ was read: a line garbled by OCR is never the reason a correct line is called wro
 """
 from __future__ import annotations
 
+import pickle
 import re
 import time
 from dataclasses import dataclass, field
@@ -56,6 +57,8 @@ class GradedStep:
     detail: str = ""
     assumptions: tuple = ()
     message: str = ""
+    #: what was decided, ``(lhs, rhs, assume, relation)``, for benchmarks and mutation tests
+    compared: Optional[tuple] = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict:
         out = {"index": self.index, "line": self.line, "latex": self.latex, "status": self.status}
@@ -240,6 +243,9 @@ def _parse_in_worker(text, functions, definitions, file, line, progress=None):
 
     try:
         expr = parse_latex(text, Context(set(functions), dict(definitions), file, line))
+        # what the caller will get: unpickling rebuilds (and so evaluates: factorial(99999))
+        # every node, so rebuild here, under this worker's bound, and check what comes out
+        expr = pickle.loads(pickle.dumps(expr))
         _check_size(expr)
         return ("ok", expr)
     except LatexParseError as exc:
@@ -250,16 +256,33 @@ def _parse_in_worker(text, functions, definitions, file, line, progress=None):
         return ("error", f"cannot read this formula ({type(exc).__name__})", None)
 
 
+MAX_BITS = 4000  # about 1200 decimal digits
+
+
+def _bits(node) -> float:
+    """An upper estimate of the binary size of a constant once SymPy computes it."""
+    if isinstance(node, sp.Rational):
+        return max(abs(node.p).bit_length(), node.q.bit_length())
+    if isinstance(node, sp.Pow) and node.exp.is_Rational:
+        return _bits(node.base) * max(1, abs(node.exp.p)) + _bits(node.exp)
+    if isinstance(node, (sp.Add, sp.Mul)):
+        return sum(_bits(a) for a in node.args) + len(node.args)
+    return 64.0  # floats and the like: fixed size; pi, e, sqrt(2): evaluated only to a precision
+
+
 def _check_size(expr) -> None:
-    """Refuse numbers too large to compute with (``2^{2^{2^{100}}}``) before anyone evaluates them."""
+    """Refuse numbers too large to compute with (``2^{2^{2^{100}}}``, ``9^{9^{9}}``) before
+    anyone evaluates or prints them."""
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Integer) and abs(node.p).bit_length() > 4000:
+        if isinstance(node, sp.Integer) and abs(node.p).bit_length() > MAX_BITS:
             raise LatexParseError("a number with more than 1200 digits")
         if isinstance(node, sp.Pow) and node.exp.is_number and node.base.is_number:
             e = node.exp
             if not e.is_Integer or abs(int(e)) > 10000:
                 if node.base not in (0, 1, -1) and not (e.is_Rational and abs(e.q) < 1000 and abs(e.p) < 10000):
                     raise LatexParseError("a power too large to compute with")
+            if node.base not in (0, 1, -1) and _bits(node) > MAX_BITS:
+                raise LatexParseError("a power whose value has more than 1200 digits")
 
 
 PARSE_CLOCK = [0.0]  # seconds spent reading formulas (the benchmark reads it)
@@ -433,7 +456,8 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                                 timeout=timeout)
                 else:
                     v = Verdict("unknown", f"the relation {rel} is not checked")
-                report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel))
+                report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel,
+                                                  compared=(prev, cur, step_assume, rel)))
                 prev = cur
                 last_expr = cur
                 parsed_any = True
@@ -492,10 +516,10 @@ def _assume_for(assume: dict, *exprs) -> dict:
     return {**assume, **extra} if extra else assume
 
 
-def _from_verdict(index, row, shown, v: Verdict, read_as, relation="=") -> GradedStep:
+def _from_verdict(index, row, shown, v: Verdict, read_as, relation="=", compared=None) -> GradedStep:
     return GradedStep(index, row.line, shown, v.status, read_as=read_as, method=v.method, reason=row.reason,
                       relation=relation, counterexample=v.counterexample, detail=v.detail,
-                      assumptions=v.assumptions)
+                      assumptions=v.assumptions, compared=compared)
 
 
 def _against(name, first, last, assume, timeout, proofs_path):

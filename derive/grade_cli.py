@@ -29,7 +29,10 @@ def add_grade_parser(sub) -> None:
     p.add_argument("--against", metavar="NAME", help="also compare the result with a built-in proof's")
     p.add_argument("--latex", metavar="OUT.tex", help="write the derivation back with every line marked")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per step (default 10)")
-    p.add_argument("--file-timeout", type=float, default=300.0, help="seconds per file in a folder (default 300)")
+    p.add_argument("--file-timeout", type=float, default=300.0,
+                   help="seconds per file in a folder; a file still running then is stopped (default 300)")
+    p.add_argument("--file-memory", type=float, default=2048.0, metavar="MB",
+                   help="address-space bound per grading process (and its worker), in MB (default 2048)")
     p.add_argument("-j", "--jobs", type=int, default=None, help="files graded at once (default: one per core)")
     p.add_argument("--out", default=".", help="folder for derive-grades.csv/.json when grading a folder")
     p.add_argument("--path", help="where the built-in proofs for --against are (default ./proofs)")
@@ -107,6 +110,9 @@ def cmd_grade(args) -> int:
     target = Path(args.target)
     if target.is_dir():
         return _grade_dir(target, args)
+    from .filepool import limit_memory
+
+    limit_memory(args.file_memory)  # inherited by the decision worker, started on first need
     report = _grade_one(target, args)
     if args.latex:
         from .latex import write_atomic
@@ -125,7 +131,7 @@ def _empty_row(path, status: str, message: str) -> dict:
             "unparsed": 0, "first_error_line": "", "message": message}
 
 
-def _row_for(path, args) -> dict:
+def _row_for(path, args=None) -> dict:
     """One file's row of the class table; a bad file is a row marked as such, never an exception."""
     t0 = time.perf_counter()
     try:
@@ -134,27 +140,21 @@ def _row_for(path, args) -> dict:
         row = {"file": str(path), "status": "ok" if r.ok else "errors", "steps": len(steps),
                **{k: sum(s.status == k for s in steps) for k in ("proved", "refuted", "unknown", "unparsed")},
                "first_error_line": r.steps[r.first_error].line if r.first_error is not None else "",
-               "message": ""}
+               "message": r.steps[r.first_error].method if r.first_error is not None else ""}
     except DeriveError as exc:
         row = _empty_row(path, "unreadable", str(exc))
+    except MemoryError:
+        raise  # the file pool reports the memory bound
     except Exception as exc:  # one bad file never stops the rest
         row = _empty_row(path, "failed", f"{type(exc).__name__}: {exc}")
     row["seconds"] = round(time.perf_counter() - t0, 3)
-    if row["seconds"] > args.file_timeout and row["status"] == "ok":
-        row["status"], row["message"] = "slow", f"took {row['seconds']} s"
     return row
 
 
-def _start_process():
-    """A grading process forked from the command: it starts its own decision worker."""
-    from .worker import set_workers
-
-    set_workers(1)
-
-
 def _grade_dir(folder: Path, args) -> int:
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from functools import partial
+
+    from .filepool import run_files
 
     files = sorted(p for p in folder.rglob("*.tex") if p.is_file())
     if not files:
@@ -162,20 +162,20 @@ def _grade_dir(folder: Path, args) -> int:
     jobs = max(1, args.jobs or os.cpu_count() or 1)
     start = time.perf_counter()
     rows = [None] * len(files)
-    # one process per job (the reading and bookkeeping of a file is Python work: threads would
-    # share one interpreter lock), each with its own bounded worker for the steps
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
-                             initializer=_start_process) as ex:
-        futures = {ex.submit(_row_for, path, args): n for n, path in enumerate(files)}
-        for done, fut in enumerate(as_completed(futures), start=1):
-            n = futures[fut]
-            try:
-                rows[n] = fut.result()
-            except Exception as exc:  # a crashed grading process: the file is marked, the rest go on
-                rows[n] = {**_empty_row(files[n], "failed", f"{type(exc).__name__}: {exc}"), "seconds": 0}
-            filled = int(30 * done / len(files))
-            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{len(files)}", end="", file=sys.stderr,
-                  flush=True)
+    # one long-lived process per job (reading a file is Python work: threads would share one
+    # interpreter lock), each with its own bounded worker; a file past its time or memory bound
+    # is stopped and reported, and the rest go on
+    results = run_files(partial(_row_for, args=args), files, jobs, args.file_timeout, args.file_memory)
+    for done, (n, status, value) in enumerate(results, start=1):
+        if status == "done":
+            rows[n] = value
+        else:
+            message = {"memory": f"memory bound of {args.file_memory:g} MB reached"}.get(status, value)
+            rows[n] = {**_empty_row(files[n], "killed" if status in ("killed", "memory") else "failed",
+                                    message), "seconds": None}
+        filled = int(30 * done / len(files))
+        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{len(files)}", end="", file=sys.stderr,
+              flush=True)
     print(file=sys.stderr)
     out = Path(args.out)
     from .latex import write_atomic

@@ -40,10 +40,27 @@ def _serve(conn_in: Connection, conn_out: Connection) -> None:  # pragma: no cov
             conn_out.send(("progress", _id, info))
 
         try:
-            out = fn(*args, progress=progress, **kwargs)
-            conn_out.send(("done", task_id, out))
+            reply = ("done", task_id, fn(*args, progress=progress, **kwargs))
+        except MemoryError:
+            reply = ("error", task_id, "MemoryError")
         except BaseException as exc:  # reported to the caller, the worker lives on
-            conn_out.send(("error", task_id, f"{type(exc).__name__}: {exc}"))
+            reply = ("error", task_id, f"{type(exc).__name__}: {exc}"[:2000])
+        try:
+            conn_out.send(reply)
+        except MemoryError:  # the frames that held the memory are gone; say so briefly
+            reply = None
+            import gc
+
+            gc.collect()
+            try:
+                conn_out.send(("error", task_id, "MemoryError"))
+            except MemoryError:
+                os._exit(3)
+        except (OSError, EOFError):
+            return  # the caller is gone
+        except Exception as exc:  # a result that cannot be sent
+            conn_out.send(("error", task_id, f"the result could not be sent: {type(exc).__name__}"))
+        reply = None
 
 
 class Worker:

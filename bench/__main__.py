@@ -1,0 +1,200 @@
+"""``python -m bench``: derive against the baselines a user would reach for, in one run.
+
+Sections: the step corpus (built-in proofs, grading corpus, mutants) under ``equal()``,
+``simplify(a - b) == 0`` and ``a.equals(b)``, each in its own process; STACK's AlgEquiv
+fixtures; whole commands (start-up, ``derive check``, ``derive grade``). Writes
+``bench/results/report.md``, ``bench/results/report.json`` and PNG plots, and prints the
+summary. ``--quick`` runs a small slice (a smoke test of the benchmark itself).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from bench import stack, startup, steps
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _ms(s: float) -> str:
+    return f"{s * 1000:.1f} ms"
+
+
+def goals(step_sum, stack_sum, start) -> list:
+    eq = step_sum["equal()"]
+    simp = "simplify(a - b) == 0"
+    ratio = eq[f"ratio of medians vs {simp}"]
+    st = stack_sum["AlgEquiv"]["equal()"]
+    caveat_free = stack_sum["AlgEquiv without caveats"]["equal()"]["false equal"]
+    cmds = {r["command"]: r for r in start["rows"]}
+    check = next(r for c, r in cmds.items() if c == "derive check")
+    return [
+        ("zero false \"equal\" on the step corpus", f"{eq['false equal']}", eq["false equal"] == 0),
+        ("proves every true step either baseline proves", f"missed {len(step_sum['missed'])}",
+         not step_sum["missed"]),
+        ("median time at most 1/5 of plain simplify's (ratio of medians)", f"{ratio:.3f}", ratio <= 0.2),
+        ("refutations: median under 5 ms", _ms(eq["median refutation"]), eq["median refutation"] < 0.005),
+        ("STACK AlgEquiv: no false \"equal\" outside the caveat cases", f"{caveat_free}", caveat_free == 0),
+        ("STACK AlgEquiv: at least 141 of 156 correct", f"{st['correct']} of {stack_sum['AlgEquiv']['n']}",
+         st["correct"] >= 141),
+        ("`derive --help` under 1 s (median)", f"{cmds['derive --help']['median']:.2f} s",
+         cmds["derive --help"]["median"] < 1),
+        ("`derive list` under 1 s (median)", f"{cmds['derive list']['median']:.2f} s",
+         cmds["derive list"]["median"] < 1),
+        ("`derive check` of every built-in proof under 30 s", f"{check['median']:.1f} s", check["median"] < 30),
+    ]
+
+
+def plots(step_res, stack_res, start_res) -> list:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    written = []
+    rows = step_res["rows"]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    for ax, truth, title in ((axes[0], True, "true steps"), (axes[1], False, "false steps (wrong lines, mutants)")):
+        for system in steps.SYSTEMS:
+            ts = sorted(r[system][1] * 1000 for r in rows if r["truth"] == truth)
+            ax.plot(ts, [i / len(ts) for i in range(1, len(ts) + 1)], label=system)
+        ax.set_xscale("log")
+        ax.set_xlabel("time per step (ms, log scale)")
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("share of steps decided within")
+    axes[0].legend()
+    fig.tight_layout()
+    path = RESULTS / "steps_time_cdf.png"
+    fig.savefig(path, dpi=110)
+    written.append(path)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(8, 4))
+    kinds = ("correct", "false equal", "false different", "undecided")
+    summ = stack_res["summary"]["AlgEquiv"]
+    names = ["STACK"] + list(steps.SYSTEMS)
+    left = [0] * len(names)
+    for kind, colour in zip(kinds, ("tab:green", "tab:red", "tab:orange", "tab:gray")):
+        vals = [summ["STACK"]["correct"] if kind == "correct" else (summ["n"] - summ["STACK"]["correct"]
+                                                                     if kind == "false different" else 0)]
+        vals += [summ[s][kind] for s in steps.SYSTEMS]
+        ax.barh(names, vals, left=left, color=colour, label=kind)
+        left = [a + b for a, b in zip(left, vals)]
+    ax.axvline(141, color="black", ls="--", lw=1, label="STACK's 141")
+    ax.set_xlabel(f"STACK AlgEquiv cases (n = {summ['n']})")
+    ax.legend(loc="lower left", fontsize=8)
+    fig.tight_layout()
+    path = RESULTS / "stack_algequiv.png"
+    fig.savefig(path, dpi=110)
+    written.append(path)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(8, 3))
+    labels = [r["command"].replace(" tests/corpus/", " ") for r in start_res["rows"]]
+    ax.barh(labels, [r["median"] for r in start_res["rows"]],
+            xerr=[[r["median"] - r["min"] for r in start_res["rows"]], [r["max"] - r["median"] for r in start_res["rows"]]],
+            color="tab:blue")
+    ax.set_xscale("log")
+    ax.set_xlabel("wall time, s (median; bars: min to max)")
+    fig.tight_layout()
+    path = RESULTS / "startup.png"
+    fig.savefig(path, dpi=110)
+    written.append(path)
+    plt.close(fig)
+    return written
+
+
+def report(step_res, stack_res, start_res, seconds: float, command: str) -> str:
+    ss = step_res["summary"]
+    eq = ss["equal()"]
+    lines = [
+        "# derive against the baselines", "",
+        f"Machine: {platform.machine()}, {platform.system()}, CPython {platform.python_version()}, "
+        f"2 cores shared with other work; date {date.today()}. Command: `{command}` ({seconds / 60:.1f} min). "
+        "Every figure below comes from this one run.", "",
+        "## Goals", "", "| goal | measured | met |", "|---|---|---|",
+    ]
+    for goal, value, met in goals(ss, stack_res["summary"], start_res):
+        lines.append(f"| {goal} | {value} | {'yes' if met else '**no**'} |")
+    lines += [
+        "", "## The step corpus", "",
+        f"{eq['cases']} cases: {ss['sources']['proof']} steps of the built-in proofs (proofs whose own bound is "
+        f"over 10 s, the 2-D residual gradients, left out), {ss['sources']['corpus']} checked steps of the grading "
+        f"corpus, and {ss['sources']['mutant']} mutants of the true ones (at most 4 a step, each confirmed "
+        f"non-equivalent by evaluation at other points; {step_res['equivalent_mutants']} equivalent mutants "
+        f"dropped). {ss['true cases']} cases are true. Each system decides each case in its own worker process "
+        f"with a bound of {step_res['timeout']:g} s; `simplify(a - b) == 0` being False counts as \"says "
+        "different\", `equals` returning None as undecided.", "",
+        steps.table(ss), "",
+        f"- Median per-case ratio of `equal()`'s time to `simplify`'s: "
+        f"{eq['median ratio vs simplify(a - b) == 0']:.3f}; to `equals`'s: {eq['median ratio vs a.equals(b)']:.3f}.",
+        f"- Ratio of medians, `equal()` / `simplify`: {eq['ratio of medians vs simplify(a - b) == 0']:.3f}; "
+        f"`equal()` / `equals`: {eq['ratio of medians vs a.equals(b)']:.3f}.",
+        f"- `equal()`'s refutations: median {_ms(eq['median refutation'])}.",
+        f"- True steps a baseline proves and `equal()` does not: {', '.join(ss['missed']) or 'none'}.",
+    ]
+    for system, labels in ss["false equal"].items():
+        if labels:
+            lines.append(f"- False \"equal\" by `{system}`: {', '.join(labels[:20])}")
+    lines += ["", "![time per step](steps_time_cdf.png)", "",
+              "## STACK's AlgEquiv answer tests", "",
+              "Free symbols are real for every system (STACK's convention and ours), so the baselines here are "
+              "the `-real` rows of `shared/benchmarks/stack_algequiv.md`.", "",
+              stack.table(stack_res["summary"]), "", "Every case `equal()` does not get right:", "",
+              "| id | test | student | teacher | true mark | equal() | how | caveat |", "|---|---|---|---|---|---|---|---|"]
+    for r in stack_res["rows"]:
+        if r["equal() outcome"] != "correct":
+            said, _, how = r["equal()"]
+            lines.append(f"| {r['id']} | {r['test']} | `{r['sa'][:50]}` | `{r['ta'][:50]}` | {r['mark']} | {said} | "
+                         f"{how[:70]} | {'yes' if r['caveat'] else ''} |")
+    lines += ["", "![STACK](stack_algequiv.png)", "", "## Whole commands", "", startup.table(start_res), "",
+              "![start-up](startup.png)", ""]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--timeout", type=float, default=10.0, help="seconds per case and system (default 10)")
+    ap.add_argument("--mutants", type=int, default=4, help="mutants per true step (default 4)")
+    ap.add_argument("--quick", action="store_true", help="a small slice, written to a scratch folder")
+    args = ap.parse_args(argv)
+    global RESULTS
+    if args.quick:
+        import tempfile
+
+        RESULTS = Path(tempfile.mkdtemp(prefix="derive-bench-"))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    say("step corpus ...")
+    step_res = steps.run(args.timeout, 1 if args.quick else args.mutants, progress=say,
+                         limit=60 if args.quick else None)
+    say("STACK ...")
+    stack_res = stack.run(args.timeout, progress=say, limit=30 if args.quick else None)
+    say("whole commands ...")
+    start_res = startup.run(progress=say, runs_scale=0.3 if args.quick else 1.0)
+    seconds = time.perf_counter() - t0
+    command = "python -m bench" + (" --quick" if args.quick else "")
+    text = report(step_res, stack_res, start_res, seconds, command)
+    (RESULTS / "report.md").write_text(text)
+    slim = {"steps": {"summary": step_res["summary"], "rows": step_res["rows"]},
+            "stack": {"summary": stack_res["summary"],
+                      "rows": [{k: v for k, v in r.items()} for r in stack_res["rows"]]},
+            "startup": start_res}
+    (RESULTS / "report.json").write_text(json.dumps(slim, indent=1, default=str))
+    plots(step_res, stack_res, start_res)
+    print(f"\n{'goal':<70} {'measured':>14}  met")
+    for goal, value, met in goals(step_res["summary"], stack_res["summary"], start_res):
+        print(f"{goal:<70} {value:>14}  {'yes' if met else 'NO'}")
+    print(f"\nreport: {RESULTS / 'report.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

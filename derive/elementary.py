@@ -1,0 +1,167 @@
+"""Certificates for identities of elementary functions that the activations never need.
+
+Each chain is exact algebra, named in the verdict:
+
+- trigonometric functions as a rational function of ``t = exp(i u)``: every free symbol
+  in a trigonometric argument is rescaled so its multiples become integers, after which
+  ``exp(i k u) = t^k`` turns the difference into a rational function of ``t``; cancelling
+  it to zero proves the identity (for every ``u`` where both sides are defined);
+- inverse trigonometric and hyperbolic functions as logarithms (``asinh x =
+  log(x + sqrt(x^2+1))``, SymPy's own rewrites);
+- powers with a symbolic exponent as ``exp(b log a)``, SymPy's definition of ``a^b``;
+- a real symbol under a root or a logarithm split by its sign (``x = p`` and ``x = -p``
+  with ``p > 0``), each case proved by the cheap chains;
+- constants: exact rational arithmetic, and the minimal polynomial of an algebraic
+  difference (``x`` exactly when the difference is zero).
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, Optional
+
+import sympy as sp
+
+from .traverse import free_of, has_any, substitute
+
+TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+INVERSE = (sp.asin, sp.acos, sp.atan, sp.acot, sp.asec, sp.acsc, sp.asinh, sp.acosh, sp.atanh, sp.acoth)
+
+
+def _small(e, limit: int = 400) -> bool:
+    return sp.count_ops(e) <= limit
+
+
+def trig_as_rational(e):
+    """The difference as a rational function of ``exp(i u)`` (see the module docstring)."""
+    e = e.rewrite(sp.exp)
+    exps = [x for x in sp.preorder_traversal(e) if isinstance(x, sp.exp)]
+    rescale = {}
+    for s in sorted(set().union(*[free_of(x) for x in exps]) if exps else set(), key=str):
+        dens = [1]
+        for x in exps:
+            coeff = sp.expand(x.args[0]).coeff(s)
+            if coeff.has(s) or (coeff != 0 and not (coeff / sp.I).is_Rational and not coeff.is_Rational):
+                return e  # not linear with rational coefficients: leave it
+            c = coeff / sp.I if (coeff / sp.I).is_Rational else coeff
+            if c != 0:
+                dens.append(sp.Rational(c).q)
+        rescale[s] = math.lcm(*dens)
+    fresh = {s: sp.Dummy(s.name, **s.assumptions0) for s in rescale}
+    e = substitute(e, {s: rescale[s] * fresh[s] for s in rescale})
+    gens = {}
+
+    def as_powers(x):
+        out = sp.S.One
+        for term in sp.Add.make_args(sp.expand(x.args[0])):
+            coeff, rest = term.as_coeff_Mul()
+            unit = rest / sp.I if (rest / sp.I).is_Symbol else rest
+            if unit in fresh.values() and coeff.is_Integer:
+                key = (unit, rest != unit)  # (symbol, imaginary?)
+                t = gens.setdefault(key, sp.Dummy(f"t_{unit}"))
+                out *= t ** int(coeff)
+            else:
+                out *= sp.exp(term)
+        return out
+
+    e = e.replace(lambda x: isinstance(x, sp.exp), as_powers)
+    return sp.cancel(sp.together(sp.expand(e)))
+
+
+def inverse_as_logs(e):
+    return sp.cancel(sp.together(sp.expand(e.rewrite(sp.log))))
+
+
+def powers_as_exp(e):
+    """``a^b`` with a symbolic exponent is ``exp(b log a)`` by definition (principal branch)."""
+    e = e.replace(lambda p: isinstance(p, sp.Pow) and not p.exp.is_number and p.base != sp.E,
+                  lambda p: sp.exp(sp.expand(p.exp * sp.log(p.base))))
+    return sp.cancel(sp.together(sp.expand(e)))
+
+
+def _sign_unknown_real(e) -> list:
+    return sorted((s for s in free_of(e) if isinstance(s, sp.Symbol) and s.is_real
+                   and s.is_positive is None and s.is_negative is None), key=str)
+
+
+def _branchy(e) -> bool:
+    return any(isinstance(p, sp.Pow) and not p.exp.is_integer for p in sp.preorder_traversal(e)) \
+        or has_any(e, sp.log, sp.Abs, sp.sign)
+
+
+def sign_cases(e, inner: Callable) -> Optional[object]:
+    """Zero in every sign case of the real symbols under roots and logs (at most two symbols)."""
+    symbols = _sign_unknown_real(e)
+    if not symbols or len(symbols) > 2:
+        return None
+    cases = [{}]
+    for s in symbols:
+        p = sp.Dummy(s.name, positive=True)
+        cases = [{**c, s: sign * p} for c in cases for sign in (1, -1)]
+    for case in cases:
+        if inner(substitute(e, case)) != 0:
+            return None
+    return sp.S.Zero
+
+
+def _cheap(e):
+    for chain in (sp.expand, lambda x: sp.cancel(sp.together(sp.expand(x))), powers_as_exp):
+        r = chain(e)
+        if r == 0:
+            return r
+    return sp.simplify(e)
+
+
+CHAINS: list[tuple[str, Callable, Callable]] = [
+    ("trigonometric functions as a rational function of exp(i x), cancel",
+     lambda e: has_any(e, *TRIG) and _small(e), trig_as_rational),
+    ("inverse functions as logarithms, cancel", lambda e: has_any(e, *INVERSE), inverse_as_logs),
+    ("powers as exp(b log a), cancel",
+     lambda e: any(isinstance(p, sp.Pow) and not p.exp.is_number for p in sp.preorder_traversal(e)),
+     powers_as_exp),
+    ("each sign of the real symbols under roots and logs, simplify",
+     lambda e: _branchy(e) and _small(e, 200), lambda e: sign_cases(e, _cheap)),
+]
+
+
+# --- constants ------------------------------------------------------------------------------
+
+def exact_decimals(e):
+    """Decimals read as the exact decimals written (``4.52`` is 113/25, not a binary float)."""
+    floats = [f for f in sp.preorder_traversal(e) if isinstance(f, sp.Float)]
+    if not floats:
+        return e
+    return e.xreplace({f: sp.Rational(str(f)) if f.is_finite else f for f in floats})
+
+
+def decide_constants(lhs, rhs) -> Optional[tuple]:
+    """``(status, method, detail)`` for two sides without free symbols when exact arithmetic settles
+    it at once; None otherwise (the probe and the chains go on)."""
+    if free_of(lhs) or free_of(rhs) or not isinstance(lhs, sp.Expr) or not isinstance(rhs, sp.Expr):
+        return None
+    if lhs.has(sp.nan) or rhs.has(sp.nan):
+        return None  # undefined (0 * oo): neither equal nor different
+    inf = (sp.oo, -sp.oo, sp.zoo)
+    if lhs in inf or rhs in inf:
+        if lhs in inf and rhs in inf:
+            return ("proved", "the same infinity", "") if lhs == rhs else \
+                ("refuted", "different infinities", f"lhs = {lhs}, rhs = {rhs}")
+        if (lhs.is_finite and rhs in inf) or (rhs.is_finite and lhs in inf):
+            return "refuted", "a finite number is not infinite", f"lhs = {lhs}, rhs = {rhs}"
+        return None
+    diff = (lhs - rhs).doit()
+    if diff.is_Rational:
+        values = f"lhs = {lhs.doit()}, rhs = {rhs.doit()}"
+        return ("proved", "exact rational arithmetic", values) if diff == 0 else \
+            ("refuted", f"exact rational arithmetic: the sides differ by {diff}", values)
+    return None
+
+
+def algebraic_zero(e):
+    """0 when the minimal polynomial of the constant ``e`` is ``t``; else ``e`` unchanged."""
+    poly = sp.minimal_polynomial(e, sp.Dummy("t"), polys=True)
+    return sp.S.Zero if poly.degree() == 1 and poly.TC() == 0 else e
+
+
+CHAINS.append(("the minimal polynomial of the difference is t (exact algebraic numbers)",
+               lambda e: not free_of(e) and isinstance(e, sp.Expr) and _small(e, 300) and e.is_algebraic is True,
+               algebraic_zero))
