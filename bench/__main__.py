@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import statistics
 import sys
 import time
 from datetime import date
@@ -110,6 +111,32 @@ def plots(step_res, stack_res, start_res) -> list:
     return written
 
 
+#: Figures measured before this benchmark's round of work (commit 8e0e8ce, 2026-11-21, same
+#: machine), for the before/after table: what each was, and the command that measured it.
+BEFORE = [
+    ("`derive --help`, median of 3", "0.41 s", "`/usr/bin/time derive --help` (imported SymPy at start)"),
+    ("`derive list`, median of 3", "3.05 s", "`/usr/bin/time derive list` (built every proof to count steps)"),
+    ("STACK AlgEquiv correct, `equal()`", "123 of 156", "`equal()` on the translated cases, 10 s bound"),
+    ("built-in proof steps: median `equal()` / `simplify`", "9.3 ms / 24.8 ms",
+     "`python -m bench.equal_vs_simplify` (session 1; proof steps only)"),
+    ("`derive check`, all built-in proofs", "16.5-17.5 s", "`/usr/bin/time -v derive check -q` (session 1)"),
+]
+
+
+def before_after(step_res, stack_res, start_res) -> list:
+    cmds = {r["command"]: r for r in start_res["rows"]}
+    proof_rows = [r for r in step_res["rows"] if r["source"] == "proof"]
+    med = lambda system: statistics.median(r[system][1] for r in proof_rows) * 1000  # noqa: E731
+    now = [f"{cmds['derive --help']['median']:.2f} s", f"{cmds['derive list']['median']:.2f} s",
+           f"{stack_res['summary']['AlgEquiv']['equal()']['correct']} of {stack_res['summary']['AlgEquiv']['n']}",
+           f"{med('equal()'):.1f} ms / {med('simplify(a - b) == 0'):.1f} ms",
+           f"{cmds['derive check']['median']:.1f} s"]
+    lines = ["| measure | before | now (this run) | how before was measured |", "|---|---|---|---|"]
+    for (what, before, how), after in zip(BEFORE, now):
+        lines.append(f"| {what} | {before} | {after} | {how} |")
+    return lines
+
+
 def report(step_res, stack_res, start_res, seconds: float, command: str) -> str:
     ss = step_res["summary"]
     eq = ss["equal()"]
@@ -152,9 +179,14 @@ def report(step_res, stack_res, start_res, seconds: float, command: str) -> str:
         if r["equal() outcome"] != "correct":
             said, _, how = r["equal()"]
             lines.append(f"| {r['id']} | {r['test']} | `{r['sa'][:50]}` | `{r['ta'][:50]}` | {r['mark']} | {said} | "
-                         f"{how[:70]} | {'yes' if r['caveat'] else ''} |")
+                         f"{how[:110]} | {'yes' if r['caveat'] else ''} |")
     lines += ["", "![STACK](stack_algequiv.png)", "", "## Whole commands", "", startup.table(start_res), "",
-              "![start-up](startup.png)", ""]
+              "![start-up](startup.png)", "", "## Before and after", "",
+              "What changed: `derive` imports every name lazily (SymPy included), so `--help` loads nothing; "
+              "`derive list` no longer builds the instantiated proofs (`--steps` does); new rungs of the ladder "
+              "for elementary functions and constants (`derive/elementary.py`), chosen from the STACK cases "
+              "`equal()` left undecided; decimals read exactly; constants decided by exact arithmetic first.", "",
+              *before_after(step_res, stack_res, start_res), ""]
     return "\n".join(lines)
 
 

@@ -34,7 +34,9 @@ def decide(system: str, case, timeout: float):
         t0 = time.perf_counter()
         v = equivalence.equal(case.lhs, case.rhs, assume=case.assume, timeout=timeout)
         seconds = time.perf_counter() - t0
-        return {"proved": "equal", "refuted": "different"}.get(v.status, "undecided"), seconds, v.method
+        how = v.method + ("; at " + ", ".join(f"{k} = {x}" for k, x in v.counterexample.items())
+                          if v.counterexample else "")
+        return {"proved": "equal", "refuted": "different"}.get(v.status, "undecided"), seconds, how
     answer, seconds = run_baseline(system, case.lhs, case.rhs, parse_assumptions(case.assume), timeout)
     said = {True: "equal", False: "different"}.get(answer, "undecided")
     return said, seconds, "" if answer is not None else "undecided or time bound"

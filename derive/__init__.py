@@ -1,20 +1,25 @@
 """derive: machine-checked derivations of deep learning, in SymPy.
 
 ``from derive import equal, Proof, sigmoid, relu`` gives the decision procedure,
-proof objects and activations; heavier parts (the LaTeX parser, the grader, the
-network builders) are imported on first use so that ``derive check`` starts fast.
+proof objects and activations. Every name is imported on first use (SymPy itself
+included), so ``derive --help`` answers at once and ``derive check`` never loads the
+LaTeX parser.
 """
 from __future__ import annotations
 
 import importlib
 
-from .equivalence import Verdict, equal
 from .errors import DeriveError, LatexParseError
-from .functions import logit, relu, relu_prime, sigmoid
 
 __version__ = "0.1.0"
 
 _LAZY = {
+    "Verdict": "derive.equivalence",
+    "equal": "derive.equivalence",
+    "sigmoid": "derive.functions",
+    "relu": "derive.functions",
+    "relu_prime": "derive.functions",
+    "logit": "derive.functions",
     "Proof": "derive.proof",
     "Report": "derive.proof",
     "Step": "derive.proof",
@@ -35,8 +40,7 @@ _LAZY = {
     "Context": "derive.parse",
 }
 
-__all__ = ["Verdict", "equal", "DeriveError", "LatexParseError", "sigmoid", "relu", "relu_prime",
-           "logit", *_LAZY]
+__all__ = ["DeriveError", "LatexParseError", *_LAZY]
 
 
 def __getattr__(name):

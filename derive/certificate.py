@@ -310,7 +310,9 @@ def sums_chain(e, inner: Callable, indices: frozenset = frozenset()) -> Optional
         parts.append(inner(body))
     rest_body, _ = abstract_opaque(rest)
     parts.append(inner(rest_body))
-    return sp.S.Zero if all(is_zero(p) for p in parts) else parts[0]
+    # zero only when every part is; otherwise a part that is not (never the first part blindly:
+    # a zero first group beside a nonzero rest once "proved" X + 1 = X)
+    return next((p for p in parts if not is_zero(p)), sp.S.Zero)
 
 
 def drop_orthogonal_pairs(e, orthogonal: frozenset):

@@ -162,6 +162,43 @@ def algebraic_zero(e):
     return sp.S.Zero if poly.degree() == 1 and poly.TC() == 0 else e
 
 
+def _complex_root(p) -> bool:
+    return isinstance(p, sp.Pow) and p.exp.is_Rational and not p.exp.is_Integer and not free_of(p.base) \
+        and p.base.is_extended_real is False
+
+
+def polar_constants(e):
+    """Principal powers of complex constants in polar form, ``b^r = |b|^r exp(i r arg b)``
+    (the definition of the principal branch), then real and imaginary parts expanded."""
+    def polar(p):
+        angle = sp.arg(p.base)
+        return p if angle.has(sp.arg) else sp.Abs(p.base) ** p.exp * sp.exp(sp.I * p.exp * angle)
+
+    return sp.expand(sp.expand_complex(e.replace(_complex_root, polar)))
+
+
+def fold_arctangents(e):
+    """``atan r = sign(r) pi/2 - atan(1/r)`` for a rational ``|r| > 1``: every arctangent of a
+    rational brought into [-1, 1], where equal arguments are equal angles."""
+    def fold(a):
+        r = a.args[0]
+        return sp.sign(r) * sp.pi / 2 - sp.atan(1 / r) if r.is_Rational and abs(r) > 1 else a
+
+    return sp.expand(e.replace(lambda a: isinstance(a, sp.atan), fold))
+
+
+def _constant(e) -> bool:
+    return isinstance(e, sp.Expr) and not free_of(e)
+
+
+CHAINS += [
+    ("principal powers of complex constants in polar form, real and imaginary parts expanded",
+     lambda e: _constant(e) and _small(e) and any(_complex_root(p) for p in sp.preorder_traversal(e)),
+     polar_constants),
+    ("arctangents of rationals folded into [-1, 1]", lambda e: _constant(e) and has_any(e, sp.atan),
+     fold_arctangents),
+]
+
 CHAINS.append(("the minimal polynomial of the difference is t (exact algebraic numbers)",
                lambda e: not free_of(e) and isinstance(e, sp.Expr) and _small(e, 300) and e.is_algebraic is True,
                algebraic_zero))

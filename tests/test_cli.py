@@ -34,6 +34,19 @@ def test_list_shows_the_activation_proofs():
         assert name in out.stdout
 
 
+def _steps_column(stdout, name):
+    line = next(ln for ln in stdout.splitlines() if ln.startswith(name + " "))
+    return line.split()[1]
+
+
+def test_list_does_not_build_the_instantiated_proofs_unless_asked():
+    quick, full = run("list"), run("list", "--steps")
+    assert _steps_column(quick.stdout, "backprop_three_layer_network") == "-"
+    assert "A 3-layer network with biases" in quick.stdout  # the builder's docstring
+    assert int(_steps_column(full.stdout, "backprop_three_layer_network")) > 0
+    assert _steps_column(quick.stdout, "sigmoid_neg") == _steps_column(full.stdout, "sigmoid_neg")
+
+
 WRONG_PROOF = textwrap.dedent('''
     """Wrong on purpose."""
     from sympy import Symbol, tanh

@@ -24,3 +24,28 @@ def test_operators_make_different_expressions():
     made = dict(mutants(1 - sigmoid(z) ** 2, random.Random(1)))
     assert {"flip sign", "sigma to tanh", "change a power", "drop a 1"} <= set(made)
     assert all(m != 1 - sigmoid(z) ** 2 for m in made.values())
+
+
+def test_sums_chain_regression_a_zero_first_group_beside_a_nonzero_rest():
+    """Found by ``bench.mutation --chains-only``: the sums chain returned its first part (zero)
+    when a later part (the ``+ 1``) was not, and so "proved" ``X + 1 = X``."""
+    import sympy as sp
+    from derive import sigmoid
+    from derive.certificate import certify
+
+    a, w = sp.IndexedBase("a", real=True), sp.IndexedBase("w", real=True)
+    j, k, M = sp.Symbol("j", integer=True), sp.Symbol("k", integer=True), sp.Symbol("M", integer=True, positive=True)
+    lhs = sp.Sum(sigmoid(a[j]) * w[k, j], (j, 1, M))
+    rhs = sp.Sum((sp.tanh(a[j] / 2) + 1) * w[k, j] / 2, (j, 1, M))
+    assert certify(lhs - rhs) is not None  # the true step is proved
+    assert certify(lhs - rhs - 1) is None and certify(lhs - 2 * rhs) is None
+
+
+def test_the_chains_alone_prove_no_mutant_of_the_sum_steps():
+    """The probe is skipped: each mutant goes straight to the certificate chains (the first
+    steps of the tanh/sigmoid weight maps, where the sums chain once proved ``X + 1 = X``)."""
+    cases = [c for c in proof_cases() if c[0] in {"sigmoid_network_eq_tanh_network[1]",
+                                                   "tanh_network_eq_sigmoid_network[1]"}]
+    tally = run(cases, random.Random(0), timeout=3, chains_only=True)
+    assert tally.mutants >= 10
+    assert tally.proved == []
