@@ -51,6 +51,14 @@ def goals(step_sum, stack_sum, start) -> list:
     ]
 
 
+def _save(plt, fig, name: str) -> Path:
+    fig.tight_layout()
+    path = RESULTS / name
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def plots(step_res, stack_res, start_res) -> list:
     import matplotlib
 
@@ -70,13 +78,9 @@ def plots(step_res, stack_res, start_res) -> list:
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("share of steps decided within")
     axes[0].legend()
-    fig.tight_layout()
-    path = RESULTS / "steps_time_cdf.png"
-    fig.savefig(path, dpi=110)
-    written.append(path)
-    plt.close(fig)
+    written.append(_save(plt, fig, "steps_time_cdf.png"))
 
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(9.5, 4))
     kinds = ("correct", "false equal", "false different", "undecided")
     summ = stack_res["summary"]["AlgEquiv"]
     names = ["STACK"] + list(steps.SYSTEMS)
@@ -89,12 +93,8 @@ def plots(step_res, stack_res, start_res) -> list:
         left = [a + b for a, b in zip(left, vals)]
     ax.axvline(141, color="black", ls="--", lw=1, label="STACK's 141")
     ax.set_xlabel(f"STACK AlgEquiv cases (n = {summ['n']})")
-    ax.legend(loc="lower left", fontsize=8)
-    fig.tight_layout()
-    path = RESULTS / "stack_algequiv.png"
-    fig.savefig(path, dpi=110)
-    written.append(path)
-    plt.close(fig)
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    written.append(_save(plt, fig, "stack_algequiv.png"))
 
     fig, ax = plt.subplots(figsize=(8, 3))
     labels = [r["command"].replace(" tests/corpus/", " ") for r in start_res["rows"]]
@@ -103,11 +103,7 @@ def plots(step_res, stack_res, start_res) -> list:
             color="tab:blue")
     ax.set_xscale("log")
     ax.set_xlabel("wall time, s (median; bars: min to max)")
-    fig.tight_layout()
-    path = RESULTS / "startup.png"
-    fig.savefig(path, dpi=110)
-    written.append(path)
-    plt.close(fig)
+    written.append(_save(plt, fig, "startup.png"))
     return written
 
 
@@ -135,6 +131,24 @@ def before_after(step_res, stack_res, start_res) -> list:
     for (what, before, how), after in zip(BEFORE, now):
         lines.append(f"| {what} | {before} | {after} | {how} |")
     return lines
+
+
+def stack_reading(stack_res) -> list:
+    """What the AlgEquiv cases that equal() gets wrong are, counted from this run's rows."""
+    wrong = [r for r in stack_res["rows"] if r["test"] == "AlgEquiv" and r["equal() outcome"] != "correct"]
+    refuted = [r for r in wrong if r["equal()"][0] == "different"]
+    equal_caveat = [r for r in wrong if r["equal()"][0] == "equal" and r["caveat"]]
+    undecided = [r for r in wrong if r["equal()"][0] == "undecided"]
+    false_equal = [r for r in wrong if r["equal()"][0] == "equal" and not r["caveat"]]
+    return [
+        f"Of the {len(wrong)} AlgEquiv cases `equal()` does not get right, {len(refuted)} are refuted at the "
+        "point shown below, where the two sides differ with every symbol real (the fixture's label holds only "
+        "for positive, or integer, or natural-number variables, which STACK assumes and `equal()` does not unless "
+        "told, e.g. `assume={\"x\": \"positive\"}`); "
+        f"{len(equal_caveat)} are \"equal\" on caveat cases (infinity arithmetic, `452` vs `4.52*10^2` read as "
+        f"exact decimals); {len(undecided)} are undecided. " + (
+            "No \"equal\" verdict is wrong outside the caveat cases." if not false_equal else
+            "Wrong \"equal\" outside the caveat cases: " + ", ".join(f"#{r['id']}" for r in false_equal) + ".")]
 
 
 def report(step_res, stack_res, start_res, seconds: float, command: str) -> str:
@@ -173,7 +187,8 @@ def report(step_res, stack_res, start_res, seconds: float, command: str) -> str:
               "## STACK's AlgEquiv answer tests", "",
               "Free symbols are real for every system (STACK's convention and ours), so the baselines here are "
               "the `-real` rows of `shared/benchmarks/stack_algequiv.md`.", "",
-              stack.table(stack_res["summary"]), "", "Every case `equal()` does not get right:", "",
+              stack.table(stack_res["summary"]), "", *stack_reading(stack_res), "",
+              "Every case `equal()` does not get right:", "",
               "| id | test | student | teacher | true mark | equal() | how | caveat |", "|---|---|---|---|---|---|---|---|"]
     for r in stack_res["rows"]:
         if r["equal() outcome"] != "correct":

@@ -21,7 +21,7 @@ from typing import Callable, Optional
 
 import sympy as sp
 
-from .traverse import free_of, has_any, substitute
+from .traverse import atoms_of, free_of, has_any, substitute
 
 TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 INVERSE = (sp.asin, sp.acos, sp.atan, sp.acot, sp.asec, sp.acsc, sp.asinh, sp.acosh, sp.atanh, sp.acoth)
@@ -127,7 +127,7 @@ CHAINS: list[tuple[str, Callable, Callable]] = [
 
 def exact_decimals(e):
     """Decimals read as the exact decimals written (``4.52`` is 113/25, not a binary float)."""
-    floats = [f for f in sp.preorder_traversal(e) if isinstance(f, sp.Float)]
+    floats = atoms_of(e, sp.Float)  # a walk over distinct nodes: networks share their layers
     if not floats:
         return e
     return e.xreplace({f: sp.Rational(str(f)) if f.is_finite else f for f in floats})
