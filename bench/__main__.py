@@ -76,7 +76,7 @@ def plots(step_res, stack_res, start_res) -> list:
         ax.set_xlabel("time per step (ms, log scale)")
         ax.set_title(title)
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel("share of steps decided within")
+    axes[0].set_ylabel("share of steps done within (any verdict)")
     axes[0].legend()
     written.append(_save(plt, fig, "steps_time_cdf.png"))
 
