@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.steps import SYSTEMS
+from bench.steps import SYSTEMS, outcome
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "stack_algequiv.json"
 
@@ -30,11 +30,7 @@ def load(path: Path = DATA) -> list:
 
 
 def _outcome(said: str, mark: int) -> str:
-    if said == "undecided":
-        return "undecided"
-    if (said == "equal") == (mark == 1):
-        return "correct"
-    return "false equal" if said == "equal" else "false different"
+    return outcome(said, mark == 1)
 
 
 def run(timeout: float = 10.0, progress=print, limit: int | None = None) -> dict:

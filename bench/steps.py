@@ -64,7 +64,8 @@ def run(timeout: float = 10.0, mutants_per_case: int = 4, progress=print, limit:
             "summary": summarise(rows)}
 
 
-def _outcome(said: str, truth: bool) -> str:
+def outcome(said: str, truth: bool) -> str:
+    """correct / false equal / false different / undecided, against the right answer."""
     if said == "undecided":
         return "undecided"
     if (said == "equal") == truth:
@@ -80,7 +81,7 @@ def _pct(values, q):
 def summarise(rows) -> dict:
     out = {}
     for system in SYSTEMS:
-        outcomes = [_outcome(r[system][0], r["truth"]) for r in rows]
+        outcomes = [outcome(r[system][0], r["truth"]) for r in rows]
         times = [r[system][1] for r in rows]
         true_t = [r[system][1] for r in rows if r["truth"]]
         false_t = [r[system][1] for r in rows if not r["truth"]]

@@ -11,8 +11,9 @@ Each chain is exact algebra, named in the verdict:
 - powers with a symbolic exponent as ``exp(b log a)``, SymPy's definition of ``a^b``;
 - a real symbol under a root or a logarithm split by its sign (``x = p`` and ``x = -p``
   with ``p > 0``), each case proved by the cheap chains;
-- constants: exact rational arithmetic, and the minimal polynomial of an algebraic
-  difference (``x`` exactly when the difference is zero).
+- constants: exact rational arithmetic (decimals read as written), principal powers of
+  complex constants in polar form, arctangents of rationals folded into [-1, 1], and the
+  minimal polynomial of an algebraic difference (``t`` exactly when the difference is zero).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from typing import Callable, Optional
 
 import sympy as sp
 
-from .traverse import atoms_of, free_of, has_any, substitute
+from .traverse import atoms_of, free_of, has_any, nodes, substitute
 
 TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 INVERSE = (sp.asin, sp.acos, sp.atan, sp.acot, sp.asec, sp.acsc, sp.asinh, sp.acosh, sp.atanh, sp.acoth)
@@ -34,7 +35,7 @@ def _small(e, limit: int = 400) -> bool:
 def trig_as_rational(e):
     """The difference as a rational function of ``exp(i u)`` (see the module docstring)."""
     e = e.rewrite(sp.exp)
-    exps = [x for x in sp.preorder_traversal(e) if isinstance(x, sp.exp)]
+    exps = atoms_of(e, sp.exp)
     rescale = {}
     for s in sorted(set().union(*[free_of(x) for x in exps]) if exps else set(), key=str):
         dens = [1]
@@ -84,7 +85,7 @@ def _sign_unknown_real(e) -> list:
 
 
 def _branchy(e) -> bool:
-    return any(isinstance(p, sp.Pow) and not p.exp.is_integer for p in sp.preorder_traversal(e)) \
+    return any(isinstance(p, sp.Pow) and not p.exp.is_integer for p in nodes(e)) \
         or has_any(e, sp.log, sp.Abs, sp.sign)
 
 
@@ -111,18 +112,6 @@ def _cheap(e):
     return sp.simplify(e)
 
 
-CHAINS: list[tuple[str, Callable, Callable]] = [
-    ("trigonometric functions as a rational function of exp(i x), cancel",
-     lambda e: has_any(e, *TRIG) and _small(e), trig_as_rational),
-    ("inverse functions as logarithms, cancel", lambda e: has_any(e, *INVERSE), inverse_as_logs),
-    ("powers as exp(b log a), cancel",
-     lambda e: any(isinstance(p, sp.Pow) and not p.exp.is_number for p in sp.preorder_traversal(e)),
-     powers_as_exp),
-    ("each sign of the real symbols under roots and logs, simplify",
-     lambda e: _branchy(e) and _small(e, 200), lambda e: sign_cases(e, _cheap)),
-]
-
-
 # --- constants ------------------------------------------------------------------------------
 
 def exact_decimals(e):
@@ -133,10 +122,14 @@ def exact_decimals(e):
     return e.xreplace({f: sp.Rational(str(f)) if f.is_finite else f for f in floats})
 
 
+def _constant(e) -> bool:
+    return isinstance(e, sp.Expr) and not free_of(e)
+
+
 def decide_constants(lhs, rhs) -> Optional[tuple]:
     """``(status, method, detail)`` for two sides without free symbols when exact arithmetic settles
     it at once; None otherwise (the probe and the chains go on)."""
-    if free_of(lhs) or free_of(rhs) or not isinstance(lhs, sp.Expr) or not isinstance(rhs, sp.Expr):
+    if not (_constant(lhs) and _constant(rhs)):
         return None
     if lhs.has(sp.nan) or rhs.has(sp.nan):
         return None  # undefined (0 * oo): neither equal nor different
@@ -187,18 +180,22 @@ def fold_arctangents(e):
     return sp.expand(e.replace(lambda a: isinstance(a, sp.atan), fold))
 
 
-def _constant(e) -> bool:
-    return isinstance(e, sp.Expr) and not free_of(e)
+def _has_symbolic_power(e) -> bool:
+    return any(isinstance(p, sp.Pow) and not p.exp.is_number for p in nodes(e))
 
 
-CHAINS += [
+#: ``(name, applies(e), chain(e))``, in the order they are tried (behind the activation chains)
+CHAINS: list[tuple[str, Callable, Callable]] = [
+    ("trigonometric functions as a rational function of exp(i x), cancel",
+     lambda e: has_any(e, *TRIG) and _small(e), trig_as_rational),
+    ("inverse functions as logarithms, cancel", lambda e: has_any(e, *INVERSE), inverse_as_logs),
+    ("powers as exp(b log a), cancel", _has_symbolic_power, powers_as_exp),
+    ("each sign of the real symbols under roots and logs, simplify",
+     lambda e: _branchy(e) and _small(e, 200), lambda e: sign_cases(e, _cheap)),
     ("principal powers of complex constants in polar form, real and imaginary parts expanded",
-     lambda e: _constant(e) and _small(e) and any(_complex_root(p) for p in sp.preorder_traversal(e)),
-     polar_constants),
+     lambda e: _constant(e) and _small(e) and any(_complex_root(p) for p in nodes(e)), polar_constants),
     ("arctangents of rationals folded into [-1, 1]", lambda e: _constant(e) and has_any(e, sp.atan),
      fold_arctangents),
+    ("the minimal polynomial of the difference is t (exact algebraic numbers)",
+     lambda e: _constant(e) and _small(e, 300) and e.is_algebraic is True, algebraic_zero),
 ]
-
-CHAINS.append(("the minimal polynomial of the difference is t (exact algebraic numbers)",
-               lambda e: not free_of(e) and isinstance(e, sp.Expr) and _small(e, 300) and e.is_algebraic is True,
-               algebraic_zero))

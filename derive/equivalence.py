@@ -126,6 +126,11 @@ def apply_domains(lhs, rhs, domains: Mapping[str, Domain]):
 RELATIONS = ("==", ">=", "<=")
 
 
+def declared(domains, kind: str) -> frozenset:
+    """The names whose assumption is ``kind`` ("index", "orthogonal"): what the chains may use."""
+    return frozenset(n for n, d in domains.items() if d.text == kind)
+
+
 def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") -> Verdict:
     """The ladder itself, run in-process (``equal`` runs it in the worker)."""
     start = time.perf_counter()
@@ -158,10 +163,8 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
         if method is not None:
             return verdict("proved", method, numerically_consistent=found.consistent or None)
         return verdict("unknown", "no sign certificate", numerically_consistent=found.consistent)
-    indices = frozenset(n for n, d in domains.items() if d.text == "index")
-    orthogonal = frozenset(n for n, d in domains.items() if d.text == "orthogonal")
-    method = certify_pair(lhs, rhs, on_try=lambda name: progress({"trying": name}), indices=indices,
-                          orthogonal=orthogonal)
+    method = certify_pair(lhs, rhs, on_try=lambda name: progress({"trying": name}),
+                          indices=declared(domains, "index"), orthogonal=declared(domains, "orthogonal"))
     if method is not None:
         return verdict("proved", method, numerically_consistent=found.consistent or None)
     return verdict("unknown", "no rewrite chain reached zero",

@@ -81,7 +81,7 @@ def run_files(fn: Callable, tasks: Iterable, jobs: int, file_timeout: float,
     slots = [_Slot(fn, memory_mb) for _ in range(max(1, min(jobs, len(pending))))]
     try:
         while pending or any(s.task is not None for s in slots):
-            for i, s in enumerate(slots):
+            for s in slots:
                 if s.task is None and pending:
                     s.task = pending.pop()
                     s.deadline = time.monotonic() + file_timeout

@@ -131,7 +131,7 @@ def _empty_row(path, status: str, message: str) -> dict:
             "unparsed": 0, "first_error_line": "", "message": message}
 
 
-def _row_for(path, args=None) -> dict:
+def _row_for(path, args) -> dict:
     """One file's row of the class table; a bad file is a row marked as such, never an exception."""
     t0 = time.perf_counter()
     try:

@@ -163,13 +163,12 @@ def _chains_only(lhs, rhs, assume, progress=None):
     probe would otherwise hide."""
     from .assumptions import parse_assumptions
     from .certificate import certify_pair
-    from .equivalence import apply_domains
+    from .equivalence import apply_domains, declared
 
     domains = parse_assumptions(assume)
     lhs, rhs, _ = apply_domains(lhs, rhs, domains)
-    indices = frozenset(n for n, d in domains.items() if d.text == "index")
-    orthogonal = frozenset(n for n, d in domains.items() if d.text == "orthogonal")
-    return certify_pair(lhs, rhs, indices=indices, orthogonal=orthogonal)
+    return certify_pair(lhs, rhs, indices=declared(domains, "index"),
+                        orthogonal=declared(domains, "orthogonal"))
 
 
 def decide_chains_only(lhs, rhs, assume, timeout: float):

@@ -1,19 +1,17 @@
 """The grading corpus: the source sheets' derivations as the students wrote them and as they
 should be, each file with the expected verdict of every step (``% derive: expect ...``)."""
-import re
 from pathlib import Path
 
 import pytest
 
+from bench.cases import expected_verdicts
 from derive.grade import grade
 
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(CORPUS.glob("*.tex"))
 
 
-def expected(path):
-    m = re.search(r"^% derive: expect (.*)$", path.read_text(), re.M)
-    return m.group(1).split()
+expected = expected_verdicts  # the "% derive: expect ..." line of a corpus file
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
