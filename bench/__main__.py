@@ -201,7 +201,7 @@ def report(step_res, stack_res, start_res, seconds: float, command: str) -> str:
               "![start-up](startup.png)", "", "## Before and after", "",
               "What changed: `derive` imports every name lazily (SymPy included), so `--help` loads nothing; "
               "`derive list` no longer builds the instantiated proofs (`--steps` does); new rungs of the ladder "
-              "for elementary functions and constants (`derive/elementary.py`), chosen from the STACK cases "
+              "for elementary functions and constants (`derive/engine/elementary.py`), chosen from the STACK cases "
               "`equal()` left undecided; decimals read exactly; constants decided by exact arithmetic first.", "",
               *before_after(step_res, stack_res, start_res), ""]
     return "\n".join(lines)

@@ -30,7 +30,7 @@ class Case:
 def proof_steps(max_timeout: float = 10.0):
     """Equality steps of the built-in proofs (proofs with a longer own bound are left out:
     the 2-D residual gradients take about a minute a step)."""
-    from derive.discover import discover
+    from derive.proofs.discover import discover
 
     for entry in discover([ROOT / "proofs"]):
         proof = entry.build()
@@ -49,7 +49,7 @@ def expected_verdicts(path: Path) -> list:
 
 def corpus_steps(folder: Path = CORPUS):
     """Checked equality steps of the grading corpus whose expected verdict is proved or refuted."""
-    from derive.grade import grade
+    from derive.grading.grade import grade
 
     for path in sorted(folder.glob("*.tex")):
         for step, want in zip(grade(path).steps, expected_verdicts(path)):
@@ -62,9 +62,9 @@ def corpus_steps(folder: Path = CORPUS):
 
 def mutant_cases(cases, seed: int = 0, per_case: int | None = None, skipped: list | None = None):
     """Mutants of the true cases' right sides, each confirmed non-equivalent by
-    :func:`derive.mutate.really_differ`; ``skipped`` collects the equivalent ones."""
-    from derive.assumptions import parse_assumptions
-    from derive.mutate import mutants, really_differ
+    :func:`derive.testing.mutate.really_differ`; ``skipped`` collects the equivalent ones."""
+    from derive.engine.assumptions import parse_assumptions
+    from derive.testing.mutate import mutants, really_differ
 
     rng = random.Random(seed)
     for case in cases:

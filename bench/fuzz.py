@@ -21,7 +21,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from derive.errors import DeriveError
-from derive.grade import grade, grade_text
+from derive.grading.grade import grade, grade_text
 
 ROOT = Path(__file__).resolve().parent.parent
 STEP_BOUND = 3.0      # seconds per step, as given to the grader
@@ -108,7 +108,7 @@ def main(argv=None) -> int:
             print(f"{counts['inputs']} inputs, {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
 
     one()
-    from derive.worker import _POOL
+    from derive.engine.worker import _POOL
 
     workers = [peak_rss_mb(w._proc.pid) for w in _POOL._all if w._proc is not None]
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

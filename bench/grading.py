@@ -37,7 +37,7 @@ TEN_LINES = r"""% derive: assume z real
 
 
 def corpus_rates():
-    from derive import equivalence, grade
+    from derive.engine import equivalence, grade
 
     parse_s, total_s, steps = 0.0, 0.0, 0
     for path in sorted(CORPUS.glob("*.tex")):
@@ -53,8 +53,8 @@ def corpus_rates():
 
 
 def ten_line_times(runs=5):
-    from derive import equivalence
-    from derive.grade import grade_text
+    from derive.engine import equivalence
+    from derive.grading.grade import grade_text
 
     times = []
     for _ in range(runs):

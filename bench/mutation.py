@@ -15,7 +15,7 @@ import sys
 import time
 
 from bench.cases import ROOT, corpus_steps, proof_steps
-from derive.mutate import Tally, run
+from derive.testing.mutate import Tally, run
 
 
 def proof_cases(max_timeout: float = 10.0):

@@ -37,7 +37,7 @@ def build(family: str, size: int):
     """``(proof, number of parameters)`` of a family's instantiated proof at ``size``."""
     import sympy as sp
 
-    from derive.nn import network
+    from derive.calculus.nn import network
 
     backprop, quadratic, residual, tanh_sigmoid = _proofs()
     if family == "tanh_sigmoid (M = D = w, K = 2)":
@@ -78,7 +78,7 @@ QUICK = {k: v[:3] for k, v in FAMILIES.items()}
 
 
 def one(family: str, size: int) -> dict:
-    from derive.worker import _POOL
+    from derive.engine.worker import _POOL
 
     t0 = time.perf_counter()
     proof, params = build(family, size)

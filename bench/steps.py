@@ -25,9 +25,9 @@ def collect(mutants_per_case: int = 4, seed: int = 0):
 
 def decide(system: str, case, timeout: float):
     """``(said, seconds)``: said is "equal", "different" or "undecided"."""
-    from derive import equivalence
-    from derive.assumptions import parse_assumptions
-    from derive.baselines import run_baseline
+    from derive.engine import equivalence
+    from derive.engine.assumptions import parse_assumptions
+    from derive.testing.baselines import run_baseline
 
     if system == "equal()":
         equivalence._CACHE.clear()
@@ -43,7 +43,7 @@ def decide(system: str, case, timeout: float):
 
 
 def run(timeout: float = 10.0, mutants_per_case: int = 4, progress=print, limit: int | None = None) -> dict:
-    from derive import equivalence
+    from derive.engine import equivalence
 
     cases, equivalent_mutants = collect(mutants_per_case)
     if limit:

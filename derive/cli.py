@@ -25,7 +25,7 @@ def _err(msg: str) -> None:
 
 def _entries(targets: list[str], path: str | None):
     """Resolve ``[PATH | NAME ...]`` into proof entries."""
-    from .discover import DEFAULT_PATH, discover, select
+    from .proofs.discover import DEFAULT_PATH, discover, select
 
     paths = [t for t in targets if Path(t).exists() and (Path(t).is_dir() or t.endswith(".py"))]
     names = [t for t in targets if t not in paths]
@@ -50,7 +50,7 @@ def _check_all(entries, timeout, quiet=False, jobs=None):
     """Check every proof, ``jobs`` at a time (one worker process each); reports in input order."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .worker import set_workers
+    from .engine.worker import set_workers
 
     jobs = jobs or os.cpu_count() or 1
     set_workers(jobs)
@@ -70,23 +70,6 @@ def _check_all(entries, timeout, quiet=False, jobs=None):
         return list(ex.map(one, entries))
 
 
-def _failure_text(report) -> str:
-    if report.link_error:
-        return f"    broken link: {report.link_error}"
-    failed = report.first_failure
-    if failed is None:
-        return ""
-    from .latex import latex
-
-    shown = failed.step.display if failed.step.display is not None else failed.step.expr
-    text = latex(shown)
-    text = text if len(text) <= 400 else text[:400] + " ..."
-    lines = [f"    step {failed.index} ({failed.step.reason or 'no reason given'}): {failed.status}",
-             f"      expression: {text}",
-             f"      {failed.verdict.describe()}"]
-    return "\n".join(lines)
-
-
 def cmd_check(args) -> int:
     entries = _entries(args.targets, args.path)
     start = time.perf_counter()
@@ -101,7 +84,7 @@ def cmd_check(args) -> int:
     for e, r in reports:
         print(f"{e.name:<{width}}  {len(r.steps):>5}  {r.status:<8}  {r.seconds:>6.2f} s")
         if not r.ok:
-            print(_failure_text(r))
+            print(r.failure_text())
     n_ok = sum(r.ok for _, r in reports)
     print(f"{len(reports)} proofs: {n_ok} proved, {len(reports) - n_ok} not "
           f"({time.perf_counter() - start:.1f} s)")
@@ -109,7 +92,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_latex(args) -> int:
-    from .export import export
+    from .proofs.export import export
 
     entries = _entries(args.targets, args.path)
     out = Path(args.out)
@@ -152,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_latex)
 
     try:
-        from .grade_cli import add_grade_parser
+        from .grading.grade_cli import add_grade_parser
     except ImportError:  # pragma: no cover - grading not installed
         pass
     else:

@@ -20,8 +20,8 @@ import sympy as sp
 from sympy import Derivative, Function, KroneckerDelta, Rational, Sum, Symbol
 
 from derive import Proof, sigmoid, theorem
-from derive.nn import delta_rule, network
-from derive.notation import display_as, layer_indexed, layer_symbol
+from derive.calculus.nn import delta_rule, network
+from derive.calculus.notation import display_as, layer_indexed, layer_symbol
 
 j, k, i, m = (Symbol(s, integer=True) for s in "jkim")
 n_l = Symbol("n_l", integer=True, positive=True)
@@ -214,7 +214,7 @@ def seed003_tables(net, values, y):
 @theorem
 def backprop_seed003_worked_example():
     """Seed 003's numbers: forward values, deltas and gradients, exactly and to 4 decimals."""
-    from derive.latex import latex
+    from derive.proofs.latex import latex
 
     net, values, y = seed003_network()
     err = (net.output[0] - y) ** 2

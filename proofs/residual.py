@@ -20,9 +20,9 @@ import sympy as sp
 from sympy import Derivative, Heaviside, KroneckerDelta, Sum, Symbol
 
 from derive import Proof, relu, theorem
-from derive.nn import (conv1d_same, conv2d_same, correlate1d_grad, correlate2d_grad, flip1d, flip2d,
+from derive.calculus.nn import (conv1d_same, conv2d_same, correlate1d_grad, correlate2d_grad, flip1d, flip2d,
                        residual_block)
-from derive.notation import display_as, layer_indexed
+from derive.calculus.notation import display_as, layer_indexed
 
 # --- dense form, symbolic width ---------------------------------------------------------
 

@@ -16,7 +16,7 @@ import sympy as sp
 from sympy import Add, Mul, Sum, Symbol, floor
 
 from derive import Proof
-from derive.nn import batchnorm_params, conv_params, dense_params
+from derive.calculus.nn import batchnorm_params, conv_params, dense_params
 
 n, p, f, s = (Symbol(v, integer=True, positive=True) for v in "npfs")
 i = Symbol("i", integer=True)

@@ -16,8 +16,8 @@ import sympy as sp
 from sympy import Rational, Sum, Symbol, tanh
 
 from derive import Proof, sigmoid, theorem
-from derive.nn import two_layer_network
-from derive.notation import layer_indexed
+from derive.calculus.nn import two_layer_network
+from derive.calculus.notation import layer_indexed
 
 M, D = Symbol("M", integer=True, positive=True), Symbol("D", integer=True, positive=True)
 k = Symbol("k", integer=True)

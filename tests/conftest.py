@@ -30,6 +30,6 @@ def differ_at(lhs, rhs, counterexample: dict, digits: int = 60) -> bool:
 @pytest.fixture(scope="session")
 def builtin_reports():
     """Every built-in proof checked once per test session: [(entry, report)]."""
-    from derive.discover import discover
+    from derive.proofs.discover import discover
 
     return [(e, e.build().check()) for e in discover([ROOT / "proofs"])]

@@ -5,7 +5,7 @@ import random
 
 import sympy as sp
 
-from derive.numeval import NumEval
+from derive.engine.numeval import NumEval
 
 
 def value(expr, point: dict) -> float:

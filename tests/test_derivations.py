@@ -6,9 +6,9 @@ import sympy as sp
 from sympy import Rational, Sum, Symbol, floor, tanh
 
 from derive import equal, sigmoid
-from derive.discover import discover
-from derive.equivalence import compare
-from derive.nn import delta_rule, network, two_layer_network
+from derive.proofs.discover import discover
+from derive.engine.equivalence import compare
+from derive.calculus.nn import delta_rule, network, two_layer_network
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "proofs"))

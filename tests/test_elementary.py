@@ -6,8 +6,8 @@ import sympy as sp
 from sympy import I, asinh, cos, csc, log, pi, sin, sqrt, tan
 
 from derive import equal
-from derive.certificate import certify
-from derive.worker import run_bounded
+from derive.engine.certificate import certify
+from derive.engine.worker import run_bounded
 
 x, y, a = sp.symbols("x y a", real=True)
 

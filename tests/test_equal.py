@@ -7,8 +7,8 @@ import sympy as sp
 from sympy import Derivative, Symbol, exp, log, sqrt, tanh
 
 from derive import equal, logit, relu, sigmoid
-from derive import equivalence
-from derive.assumptions import parse_domain
+from derive.engine import equivalence
+from derive.engine.assumptions import parse_domain
 from tests.conftest import differ_at
 
 a, x, z, y = Symbol("a"), Symbol("x"), Symbol("z"), Symbol("y")

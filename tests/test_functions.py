@@ -4,7 +4,7 @@ import sympy as sp
 from sympy import Heaviside, Rational, Symbol, diff, exp, log
 
 from derive import logit, relu, sigmoid
-from derive.latex import latex
+from derive.proofs.latex import latex
 
 z = Symbol("z", real=True)
 y = Symbol("y", positive=True)

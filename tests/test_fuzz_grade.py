@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from derive.errors import DeriveError
-from derive.grade import grade_text
+from derive.grading.grade import grade_text
 
 PIECES = [r"\frac{", "}", "{", r"\sigma(", ")", "(", "x", "y_k", r"w^{(2)}_{kj}", "=", "+", "-", "^", "_", "2",
           r"\sum_j", r"\left(", r"\right)", r"\\", "&", r"\text{a}", r"\foo", "10^{10}", r"\partial", r"\ln",

@@ -67,7 +67,7 @@ def test_missing_file_exits_2():
 @pytest.mark.skipif(shutil.which("pdflatex") is None and __import__("os").environ.get("CI") != "true",
                     reason="pdflatex not installed (CI installs it and never skips)")
 def test_marked_latex_compiles(tmp_path):
-    from derive.latex import compile_pdf
+    from derive.proofs.latex import compile_pdf
 
     target = tmp_path / "marked.tex"
     out = run(CORPUS / "seed002_logit.tex", "--latex", target)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bench.cases import expected_verdicts
-from derive.grade import grade
+from derive.grading.grade import grade
 
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(CORPUS.glob("*.tex"))

@@ -13,7 +13,7 @@ def test_check_does_not_import_the_latex_parser():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", "import sys, derive, derive.cli, derive.discover; "
+    out = subprocess.run([sys.executable, "-c", "import sys, derive, derive.cli, derive.proofs.discover; "
                           "print('latex2sympy2' in sys.modules)"], capture_output=True, text=True)
     assert out.stdout.strip() == "False"
-    importlib.import_module("derive.parse")
+    importlib.import_module("derive.reading.parse")

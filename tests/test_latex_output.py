@@ -3,8 +3,8 @@ import shutil
 
 import pytest
 
-from derive.export import render
-from derive.latex import compile_pdf, escape_text, write_atomic
+from derive.proofs.export import render
+from derive.proofs.latex import compile_pdf, escape_text, write_atomic
 from tests.conftest import ROOT
 
 OUTPUT = ROOT / "output"

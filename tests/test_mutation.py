@@ -3,7 +3,7 @@ true steps, confirmed non-equivalent by evaluation, must never come back "proved
 import random
 
 from bench.mutation import proof_cases
-from derive.mutate import mutants, run
+from derive.testing.mutate import mutants, run
 
 
 def test_mutants_of_the_activation_and_size_proofs_are_never_proved():
@@ -31,7 +31,7 @@ def test_sums_chain_regression_a_zero_first_group_beside_a_nonzero_rest():
     when a later part (the ``+ 1``) was not, and so "proved" ``X + 1 = X``."""
     import sympy as sp
     from derive import sigmoid
-    from derive.certificate import certify
+    from derive.engine.certificate import certify
 
     a, w = sp.IndexedBase("a", real=True), sp.IndexedBase("w", real=True)
     j, k, M = sp.Symbol("j", integer=True), sp.Symbol("k", integer=True), sp.Symbol("M", integer=True, positive=True)

@@ -10,7 +10,7 @@ import sympy as sp
 import torch
 
 from derive import sigmoid
-from derive.nn import (delta_rule, network)
+from derive.calculus.nn import (delta_rule, network)
 from tests.conftest import ROOT
 from tests.oracle import random_point, value
 

@@ -5,8 +5,8 @@ from hypothesis import given, settings, strategies as st
 
 from derive import equal, logit, relu, sigmoid
 from derive.errors import LatexParseError
-from derive.latex import latex
-from derive.parse import Context, parse_latex
+from derive.proofs.latex import latex
+from derive.reading.parse import Context, parse_latex
 
 R = dict(real=True)
 z, a, x, y, k, j, i, M = (sp.Symbol(n, **R) for n in "zaxykjiM")

@@ -37,9 +37,9 @@ def no_code_from_input(monkeypatch, tmp_path):
     import sympy
     from sympy.parsing import sympy_parser
 
-    import derive.equivalence
-    import derive.grade
-    import derive.worker
+    import derive.engine.equivalence
+    import derive.grading.grade
+    import derive.engine.worker
 
     seen = []
 
@@ -62,7 +62,7 @@ def no_code_from_input(monkeypatch, tmp_path):
         except Exception as exc:
             return "error", f"{type(exc).__name__}: {exc}", []
 
-    for mod in (derive.worker, derive.equivalence, derive.grade):
+    for mod in (derive.engine.worker, derive.engine.equivalence, derive.grading.grade):
         if hasattr(mod, "run_bounded"):
             monkeypatch.setattr(mod, "run_bounded", in_process)
     monkeypatch.chdir(tmp_path)
@@ -82,7 +82,7 @@ def test_the_detector_sees_code_when_there_is_some(no_code_from_input):
 @pytest.mark.parametrize("where, name, text", PLACES, ids=[p[0] for p in PLACES])
 def test_no_path_from_input_reaches_code(where, name, text, tmp_path, no_code_from_input):
     from derive.errors import DeriveError
-    from derive.grade import grade
+    from derive.grading.grade import grade
 
     path = tmp_path / name
     path.write_text(text)
@@ -108,7 +108,7 @@ def test_the_real_command_runs_no_code_either(where, name, text, tmp_path):
 # --- interrupted writes ---------------------------------------------------------------------
 
 def test_an_interrupted_atomic_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
-    from derive import latex as latex_mod
+    from derive.proofs import latex as latex_mod
 
     target = tmp_path / "proof.tex"
     target.write_text("old and whole\n")

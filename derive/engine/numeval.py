@@ -15,7 +15,7 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from .functions import logit, relu, sigmoid
+from ..calculus.functions import logit, relu, sigmoid
 from .traverse import substitute
 
 

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import DeriveError
+from ..errors import DeriveError
 
 MARK = {"given": " ", "proved": "✓", "refuted": "✗", "unknown": "?", "unparsed": "!"}
 COLOUR = {"proved": "ForestGreen", "given": "black", "refuted": "red", "unknown": "orange", "unparsed": "gray"}
@@ -71,7 +71,7 @@ def _terminal(report) -> str:
 
 def marked_latex(report) -> str:
     """The derivation written back, each line coloured by its verdict with a margin note."""
-    from .latex import escape_text
+    from ..proofs.latex import escape_text
 
     lines = [r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb}",
              r"\usepackage[dvipsnames]{xcolor}", r"\usepackage[margin=2cm,marginparwidth=5cm,right=6.5cm]{geometry}",
@@ -115,7 +115,7 @@ def cmd_grade(args) -> int:
     limit_memory(args.file_memory)  # inherited by the decision worker, started on first need
     report = _grade_one(target, args)
     if args.latex:
-        from .latex import write_atomic
+        from ..proofs.latex import write_atomic
 
         write_atomic(Path(args.latex), marked_latex(report))
     if args.json:
@@ -178,7 +178,7 @@ def _grade_dir(folder: Path, args) -> int:
               flush=True)
     print(file=sys.stderr)
     out = Path(args.out)
-    from .latex import write_atomic
+    from ..proofs.latex import write_atomic
 
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]))

@@ -21,9 +21,9 @@ from typing import Optional
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from .errors import LatexParseError
-from .functions import logit, relu, sigmoid
-from .traverse import substitute
+from ..errors import LatexParseError
+from ..calculus.functions import logit, relu, sigmoid
+from ..engine.traverse import substitute
 
 MAX_LENGTH = 5000
 

@@ -1,7 +1,7 @@
 """Finding proofs: ``proofs/*.py`` is to derive what ``tests/`` is to pytest.
 
-A proof file is a Python module; every module-level :class:`~derive.proof.Proof` and
-every function marked with :func:`~derive.proof.theorem` in it is a proof. The family
+A proof file is a Python module; every module-level :class:`~derive.proofs.proof.Proof` and
+every function marked with :func:`~derive.proofs.proof.theorem` in it is a proof. The family
 of a proof is the first line of its module's docstring.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from .errors import ProofError
+from ..errors import ProofError
 from .proof import Proof
 
 DEFAULT_PATH = Path("proofs")

@@ -10,8 +10,8 @@ import time
 
 import sympy as sp
 
-from .equivalence import apply_domains
-from .worker import Worker
+from ..engine.equivalence import apply_domains
+from ..engine.worker import Worker
 
 
 def _plain_simplify(lhs, rhs, domains, progress=None):

@@ -23,11 +23,11 @@ from typing import Optional
 
 import sympy as sp
 
-from .assumptions import parse_domain
-from .equivalence import Verdict, equal
-from .errors import DeriveError, LatexParseError
-from .traverse import substitute
-from .worker import run_bounded
+from ..engine.assumptions import parse_domain
+from ..engine.equivalence import Verdict, equal
+from ..errors import DeriveError, LatexParseError
+from ..engine.traverse import substitute
+from ..engine.worker import run_bounded
 
 MAX_FILE_BYTES = 256 * 1024
 ENVIRONMENTS = "align|align\\*|equation|equation\\*|gather|gather\\*|multline|multline\\*|eqnarray|eqnarray\\*|displaymath"
@@ -239,7 +239,7 @@ def read_rows(text: str, file: str = "<input>") -> list[Row]:
 
 def _parse_in_worker(text, functions, definitions, file, line, progress=None):
     """Parse one formula where a runaway parse can be killed; errors come back as data."""
-    from .parse import Context, parse_latex
+    from ..reading.parse import Context, parse_latex
 
     try:
         expr = parse_latex(text, Context(set(functions), dict(definitions), file, line))
@@ -349,7 +349,7 @@ def _implication(prev_eq, eq, assume, timeout):
 def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, timeout: float = 10.0,
                proofs_path=None) -> GradeReport:
     """Grade a derivation given as LaTeX text."""
-    from .latex import latex
+    from ..proofs.latex import latex
 
     start = time.perf_counter()
     if not text.strip():
@@ -365,7 +365,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     parsed_any = False
     first_expr = last_expr = None
     index = 0
-    from .parse import split_relations
+    from ..reading.parse import split_relations
 
     for row in rows:
         parts = split_relations(row.text)
@@ -450,7 +450,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                 if rel in ("=", "~"):
                     v = equal(prev, cur, assume=step_assume, timeout=timeout)
                 elif rel in ("<=", ">=", "<", ">"):
-                    from .equivalence import compare
+                    from ..engine.equivalence import compare
 
                     v = compare(prev, cur, {"<": "<=", ">": ">="}.get(rel, rel), assume=step_assume,
                                 timeout=timeout)
@@ -524,7 +524,7 @@ def _from_verdict(index, row, shown, v: Verdict, read_as, relation="=", compared
 
 def _against(name, first, last, assume, timeout, proofs_path):
     """Compare the derivation's result (first = last) with a built-in proof's result."""
-    from .discover import DEFAULT_PATH, discover, select
+    from ..proofs.discover import DEFAULT_PATH, discover, select
 
     entry = select(discover([proofs_path or DEFAULT_PATH]), [name])[0]
     proof = entry.build()

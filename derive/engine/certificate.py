@@ -18,7 +18,7 @@ from typing import Callable, Optional
 import sympy as sp
 from sympy import Add, Mul, Sum, exp, log
 
-from .functions import logit, relu, sigmoid
+from ..calculus.functions import logit, relu, sigmoid
 from .traverse import free_of, has_any, substitute
 
 

@@ -1,7 +1,7 @@
 """A time bound that really stops a computation: a reused worker process.
 
 ``signal.alarm`` works only on the main thread and cannot interrupt C code, so a
-step is decided in a separate process: ``python -m derive.worker``, talking over two
+step is decided in a separate process: ``python -m derive.engine.worker``, talking over two
 pipes. It is started once and reused for every call; when a call runs past its
 bound the process is killed, a fresh one is started at once (it warms up while the
 caller goes on), and the caller gets back whatever progress the worker had reported.
@@ -23,6 +23,11 @@ import threading
 import time
 from multiprocessing.connection import Connection
 from typing import Any, Callable
+
+# Modules of the functions the workers have been asked to run: a (re)started worker imports
+# them before its first call, so a restart after a time-out costs no import time in the
+# next call, and the worker knows nothing of what it runs.
+_WARM: set[str] = set()
 
 
 def _serve(conn_in: Connection, conn_out: Connection) -> None:  # pragma: no cover - child
@@ -88,8 +93,8 @@ class Worker:
         paths = [p for p in sys.path if p and os.path.isdir(p)]
         env["PYTHONPATH"] = os.pathsep.join(paths + [env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from derive.worker import child_main; child_main(sys.argv[1:])",
-             str(to_child_r), str(to_parent_w)],
+            [sys.executable, "-c", "import sys; from derive.engine.worker import child_main; child_main(sys.argv[1:])",
+             str(to_child_r), str(to_parent_w), *sorted(_WARM)],
             pass_fds=(to_child_r, to_parent_w), stdin=subprocess.DEVNULL, env=env,
         )
         os.close(to_child_r)
@@ -115,6 +120,7 @@ class Worker:
         ``"error"`` or ``"timeout"``.
         """
         deadline = time.monotonic() + timeout
+        _WARM.add(fn.__module__)
         with self._lock:
             self._ensure()
             self._next_id += 1
@@ -195,6 +201,7 @@ def run_bounded(fn: Callable, args: tuple, kwargs: dict, timeout: float):
 
 
 def child_main(argv) -> None:  # pragma: no cover - the child's entry point
-    import derive.equivalence  # noqa: F401  (warm the imports before the first call)
+    for module in argv[2:]:  # warm the imports before the first call
+        importlib.import_module(module)
 
     _serve(Connection(int(argv[0]), writable=False), Connection(int(argv[1]), readable=False))

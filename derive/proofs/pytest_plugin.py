@@ -41,9 +41,7 @@ class ProofItem(pytest.Item):
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ProofFailed) and self.report is not None:
-            from .cli import _failure_text
-
-            return f"proof {self.entry.name} is not proved: {self.report.status}\n" + _failure_text(self.report)
+            return f"proof {self.entry.name} is not proved: {self.report.status}\n" + self.report.failure_text()
         return super().repr_failure(excinfo)
 
     def reportinfo(self):

@@ -34,7 +34,7 @@ def _serve(conn, fn: Callable, memory_mb) -> None:  # pragma: no cover - runs in
     os.setsid()  # its own group: a kill takes its decision worker along
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and kills the group
     limit_memory(memory_mb)
-    from .worker import set_workers
+    from ..engine.worker import set_workers
 
     set_workers(1)
     while True:

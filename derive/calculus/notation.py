@@ -1,7 +1,7 @@
 """Layer-indexed names: ``w^{(2)}_{kj}`` is weight ``kj`` of layer 2, not ``w`` squared.
 
 A layer index is kept in the *name* (``"w^(2)"``), so it survives every SymPy
-operation and pickling, and :class:`~derive.latex.DerivePrinter` prints it as a
+operation and pickling, and :class:`~derive.proofs.latex.DerivePrinter` prints it as a
 parenthesised superscript. Names of this shape are atomic: a subscript or superscript
 is never split off or merged.
 """

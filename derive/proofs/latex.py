@@ -18,9 +18,10 @@ from typing import Iterable, Optional
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from .assumptions import parse_assumptions
-from .errors import DeriveError
-from .notation import latex_name
+from ..engine.assumptions import parse_assumptions
+from ..errors import DeriveError
+from ..calculus.notation import latex_name
+from .relations import RELATIONS
 
 
 class DerivePrinter(LatexPrinter):
@@ -125,7 +126,6 @@ def _chain_lines(proof, report) -> list[str]:
                 mark = r"\ \text{(wrong: refuted)}" if res.ok else r"\ \text{(NOT refuted)}"
             elif not res.ok:
                 mark = r"\ \text{(%s)}" % res.status
-        from .proof import RELATIONS
 
         rel = r"\neq" if st.expect == "refuted" else RELATIONS[st.rel][1]
         left = lhs if first else ""

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .equivalence import equal
-from .functions import sigmoid
+from ..engine.equivalence import equal
+from ..calculus.functions import sigmoid
 
 
 def _terms(e):
@@ -26,8 +26,8 @@ def _terms(e):
 
 def _layer_names(e) -> dict:
     """``{atom: (base, layer, sub)}`` for the layer-indexed symbols and arrays in ``e``."""
-    from .notation import split_layer_name
-    from .traverse import atoms_of
+    from ..calculus.notation import split_layer_name
+    from ..engine.traverse import atoms_of
 
     out = {}
     for a in atoms_of(e, sp.Symbol) | atoms_of(e, sp.IndexedBase):
@@ -46,8 +46,8 @@ def _renamed(atom, name):
 def swap_layers(e, rng: random.Random | None = None):
     """The first layer-indexed name moved to another layer of the expression (or the next one):
     ``w^{(2)}`` read as ``w^{(1)}``, the slip of a student who mixes up the layers."""
-    from .notation import layer_name
-    from .traverse import substitute
+    from ..calculus.notation import layer_name
+    from ..engine.traverse import substitute
 
     named = _layer_names(e)
     if not named:
@@ -123,7 +123,7 @@ def really_differ(a, b, domains: dict) -> bool:
     """Is the mutant really different? Evaluation at other random points than the checker's
     (another seed), each difference re-checked at 80 digits and, for small expressions, by
     SymPy's own evalf with the point substituted."""
-    from .probe import probe
+    from ..engine.probe import probe
 
     try:
         return probe(a, b, domains, trials=6, seed=7919).counterexample is not None
@@ -161,9 +161,9 @@ def _chains_only(lhs, rhs, assume, progress=None):
     """The certificate chains alone on ``lhs - rhs`` (no probe first): the name of the chain
     that reached zero, or None. A name for a non-equivalent mutant is a soundness bug that the
     probe would otherwise hide."""
-    from .assumptions import parse_assumptions
-    from .certificate import certify_pair
-    from .equivalence import apply_domains, declared
+    from ..engine.assumptions import parse_assumptions
+    from ..engine.certificate import certify_pair
+    from ..engine.equivalence import apply_domains, declared
 
     domains = parse_assumptions(assume)
     lhs, rhs, _ = apply_domains(lhs, rhs, domains)
@@ -173,7 +173,7 @@ def _chains_only(lhs, rhs, assume, progress=None):
 
 def decide_chains_only(lhs, rhs, assume, timeout: float):
     """A verdict-like status from the chains alone: "proved" (a chain reached 0) or "unknown"."""
-    from .worker import run_bounded
+    from ..engine.worker import run_bounded
 
     status, value, _ = run_bounded(_chains_only, (lhs, rhs, assume), {}, timeout)
     return "proved" if status == "done" and value is not None else "unknown"
@@ -182,7 +182,7 @@ def decide_chains_only(lhs, rhs, assume, timeout: float):
 def run(cases, rng: random.Random, timeout: float = 10.0, tally: Tally = None,
         chains_only: bool = False) -> Tally:
     """``cases``: ``(label, lhs, rhs, assume)`` true steps; mutate ``rhs`` and decide each mutant."""
-    from .assumptions import parse_assumptions
+    from ..engine.assumptions import parse_assumptions
 
     tally = tally or Tally()
     for label, lhs, rhs, assume in cases:

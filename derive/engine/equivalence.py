@@ -3,15 +3,15 @@
 A ladder, cheapest rung first, each rung allowed to finish the job:
 
 1. exact structural identity;
-2. the numeric probe (:mod:`derive.probe`): a point inside the assumed domains
+2. the numeric probe (:mod:`derive.engine.probe`): a point inside the assumed domains
    where the sides differ, confirmed at high precision, refutes the step;
-3. symbolic certificates (:mod:`derive.certificate`): a named rewrite chain that
+3. symbolic certificates (:mod:`derive.engine.certificate`): a named rewrite chain that
    takes ``lhs - rhs`` to exactly zero proves it;
 4. otherwise "unknown", saying whether the probe found the sides consistent.
 
 "proved" never comes from numbers; "refuted" never from anything but a re-checked
 point. Every call runs in a worker process with a hard time bound
-(:mod:`derive.worker`), so a runaway simplification is stopped, not just timed.
+(:mod:`derive.engine.worker`), so a runaway simplification is stopped, not just timed.
 
 Symbols with no stated domain are taken as real (the variables of this field are),
 and every verdict lists the assumptions it used.

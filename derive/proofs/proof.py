@@ -13,11 +13,10 @@ from typing import Callable, Mapping, Optional
 
 import sympy as sp
 
-from .equivalence import Verdict, as_expr, compare
-from .traverse import substitute
+from ..engine.equivalence import Verdict, as_expr, compare
+from ..engine.traverse import substitute
 
-#: how a step relates to the previous expression, and how LaTeX writes it
-RELATIONS = {"=": ("==", "="), ">=": (">=", r"\geq"), "<=": ("<=", r"\leq")}
+from .relations import RELATIONS
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,23 @@ class StepResult:
     @property
     def ok(self) -> bool:
         return self.verdict.status == self.step.expect
+
+    def failure_text(self) -> str:
+        """The first failure, for a terminal: the step, its expression and the verdict."""
+        if self.link_error:
+            return f"    broken link: {self.link_error}"
+        failed = self.first_failure
+        if failed is None:
+            return ""
+        from .latex import latex
+
+        shown = failed.step.display if failed.step.display is not None else failed.step.expr
+        text = latex(shown)
+        text = text if len(text) <= 400 else text[:400] + " ..."
+        lines = [f"    step {failed.index} ({failed.step.reason or 'no reason given'}): {failed.status}",
+                 f"      expression: {text}",
+                 f"      {failed.verdict.describe()}"]
+        return "\n".join(lines)
 
     def to_json(self) -> dict:
         from .latex import latex
