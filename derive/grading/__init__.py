@@ -1,1 +1,2 @@
-"""grading"""
+"""A person's derivation -> graded steps: chains, implications, marked output, the folder pool.
+"""

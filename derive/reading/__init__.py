@@ -1,1 +1,2 @@
-"""reading"""
+"""LaTeX in: a person's derivation read into SymPy. No verdicts here.
+"""

@@ -1,1 +1,2 @@
-"""testing"""
+"""Tools that test the checker: the mutation tester and the baselines, used by bench/ and tests/.
+"""
