@@ -156,18 +156,27 @@ def parse_assumptions(assume: Optional[Mapping[str, object]]) -> dict[str, Domai
 
 def domain_of_symbol(sym: sp.Symbol) -> Domain:
     """The domain a symbol's own SymPy assumptions already state."""
+    nonzero = sym.is_zero is False
     if sym.is_integer:
         if sym.is_positive:
             return Domain("integer", Fraction(1), None, False, True, text="positive integer")
         if sym.is_nonnegative:
             return Domain("integer", Fraction(0), None, False, True, text="nonnegative integer")
-        return Domain("integer", text="integer")
+        if sym.is_negative:
+            return Domain("integer", None, Fraction(-1), True, False, text="negative integer")
+        if sym.is_nonpositive:
+            return Domain("integer", None, Fraction(0), True, False, text="nonpositive integer")
+        return Domain("integer", nonzero=nonzero, text="nonzero integer" if nonzero else "integer")
+    if sym.is_real is False or (sym.is_complex and not sym.is_real):
+        return Domain("complex", nonzero=nonzero, text="complex")
     if sym.is_positive:
         return Domain("real", Fraction(0), None, True, True, text="positive")
     if sym.is_negative:
         return Domain("real", None, Fraction(0), True, True, text="negative")
     if sym.is_nonnegative:
         return Domain("real", Fraction(0), None, False, True, text="nonnegative")
-    if sym.is_real is False or (sym.is_complex and not sym.is_real):
-        return Domain("complex", text="complex")
+    if sym.is_nonpositive:
+        return Domain("real", None, Fraction(0), True, False, text="nonpositive")
+    if nonzero:
+        return Domain("real", nonzero=True, text="nonzero")
     return REAL

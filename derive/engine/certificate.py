@@ -8,8 +8,9 @@ Sums over symbolic sizes get their own canonical form (:func:`canonical_sums`):
 split sums over ``+``, pull out factors free of the index, rename every index to a
 canonical one, and merge the sums that share limits. What is left inside the merged
 sum is proved by *generalisation*: every remaining inner sum (an opaque sub-term) is
-replaced by a fresh real symbol. An identity for every real ``u`` holds for ``u``
-equal to that sub-term, so this is sound for proving; it is never used to refute.
+replaced by a fresh symbol carrying exactly the assumptions known of it (real only when
+the sub-term is known real). An identity for every such ``u`` holds for ``u`` equal to
+that sub-term, so this is sound for proving; it is never used to refute.
 """
 from __future__ import annotations
 
@@ -210,13 +211,38 @@ def merge_sums(e):
     return groups, Add(*rest)
 
 
+#: the facts a generalised sub-term may pass on to its fresh symbol, strongest last
+_FACTS = ("complex", "real", "extended_real", "integer", "nonnegative", "nonpositive", "positive", "negative",
+          "nonzero", "finite")
+
+
+def known_facts(x) -> dict:
+    """The assumptions SymPy can establish for the sub-term ``x`` (and only those)."""
+    out = {}
+    for fact in _FACTS:
+        try:
+            if getattr(x, f"is_{fact}") is True:
+                out[fact] = True
+        except (AttributeError, TypeError, RecursionError):
+            continue
+    if out.get("real") or out.get("extended_real"):
+        out.pop("extended_real", None)
+        out["real"] = True
+    return out
+
+
 def abstract_opaque(e):
-    """Replace every remaining Sum/Product by a fresh real symbol (sound for proving)."""
+    """Replace every remaining Sum/Product by a fresh symbol (sound for proving).
+
+    The fresh symbol carries exactly what is known of the sub-term: real only when the
+    sum is known real (``sum_i sqrt(10 - x_i^2)`` or ``sum_i exp(z x_i)`` with a complex
+    ``z`` may be complex), positive only when it is known positive, and so on.
+    """
     table: dict = {}
 
     def fresh(x):
         if x not in table:
-            table[x] = sp.Dummy(f"s{len(table)}", real=True)
+            table[x] = sp.Dummy(f"s{len(table)}", **known_facts(x))
         return table[x]
 
     return e.replace(lambda x: isinstance(x, (Sum, sp.Product)), fresh), table
@@ -230,21 +256,22 @@ def eval_derivatives(e):
 def eliminate_kronecker(e, indices: frozenset, enclosing: tuple = ()):
     """``sum_i f(i) [i = j] = f(j)`` when ``j`` surely lies in the range of ``i``.
 
-    ``j`` qualifies when it is a declared valid index, or the variable of an enclosing
-    sum over the same range. For any other ``j`` the delta is left alone.
+    ``j`` qualifies when it is a declared valid index (a bare symbol: ``j + 1`` is not a
+    valid index when ``j = n``), or the variable of an enclosing sum over the same range.
+    For any other ``j`` the delta is left alone.
     """
+    ranges = _sum_ranges(e, getattr(indices, "ranges", None))
     if not has_any(e, sp.KroneckerDelta):
-        return resolve_index_conditions(e, indices)
+        return resolve_index_conditions(e, indices, ranges)
 
     def partner(delta, i, lo, hi, outer):
         a, b = delta.args[:2]
         other = b if a == i else a if b == i else None
-        if other is None or other.has(i) or not other.free_symbols:
+        if other is None or other.has(i) or not isinstance(other, sp.Symbol):
             return None
-        if isinstance(other, sp.Symbol) and outer.get(other) == (lo, hi):
+        if outer.get(other) == (lo, hi):
             return other
-        names = {str(s) for s in other.free_symbols}
-        return other if names <= indices else None
+        return other if other.name in indices and other not in outer else None
 
     def walk(x, outer):
         if isinstance(x, Sum):
@@ -267,23 +294,66 @@ def eliminate_kronecker(e, indices: frozenset, enclosing: tuple = ()):
     while prev != e:
         prev = e
         e = walk(e, dict(enclosing))
-    return resolve_index_conditions(e, indices)
+    return resolve_index_conditions(e, indices, ranges)
 
 
-def resolve_index_conditions(e, indices: frozenset):
-    """Drop range conditions ``1 <= j``, ``j <= n`` on declared indices from Piecewise.
+class Indices(frozenset):
+    """The declared index names, with the limits of the sums of the statement they index
+    (taken before SymPy carried out the sums with concrete limits)."""
+
+    ranges: tuple = (frozenset(), frozenset())
+
+    @classmethod
+    def of(cls, names, *exprs) -> "Indices":
+        out = cls(names)
+        los, his = set(), set()
+        for e in exprs:
+            lo, hi = _sum_ranges(e)
+            los |= lo
+            his |= hi
+        out.ranges = (frozenset(los), frozenset(his))
+        return out
+
+
+def _sum_ranges(e, known=None) -> tuple:
+    """``(lower limits, upper limits)`` of every sum in ``e`` (and of ``known``)."""
+    los, his = (set(known[0]), set(known[1])) if known else (set(), set())
+    for s in (x for x in sp.preorder_traversal(e) if isinstance(x, Sum)) if has_any(e, Sum) else ():
+        for _, lo, hi in s.limits:
+            los.add(lo)
+            his.add(hi)
+    return frozenset(los), frozenset(his)
+
+
+def resolve_index_conditions(e, indices: frozenset, ranges: tuple = (frozenset(), frozenset())):
+    """Drop range conditions ``lo <= j``, ``j <= hi`` on declared indices from Piecewise.
 
     SymPy sums a Kronecker delta itself when it can, guarding the result with the
-    index range; a declared index lies inside every range by assumption.
+    index range; a declared index lies inside the range of every sum it is paired with.
+    Only that is dropped: the index must be a bare declared symbol and the bound the limit
+    of a sum of the statement (``ranges``); ``j + 1 <= n`` or a condition ``j <= 2`` the
+    author wrote stays.
     """
+    los, his = ranges
+
+    def bound(c):
+        lhs, rhs = c.lhs, c.rhs
+        if isinstance(c, (sp.GreaterThan, sp.StrictGreaterThan)):
+            lhs, rhs = rhs, lhs  # now lhs <= rhs (or <)
+        strict = isinstance(c, (sp.StrictLessThan, sp.StrictGreaterThan))
+        if isinstance(rhs, sp.Symbol) and rhs.name in indices and not strict and lhs in los:
+            return True
+        if isinstance(lhs, sp.Symbol) and lhs.name in indices and not strict and rhs in his:
+            return True
+        return False
+
     def is_range(c):
         if c is sp.true:
             return True
         if isinstance(c, sp.And):
             return all(is_range(a) for a in c.args)
         if isinstance(c, (sp.LessThan, sp.GreaterThan, sp.StrictLessThan, sp.StrictGreaterThan)):
-            names = {str(s) for s in c.free_symbols}
-            return bool(names & indices)
+            return bound(c)
         return False
 
     def rule(pw):
@@ -332,7 +402,7 @@ def drop_orthogonal_pairs(e, orthogonal: frozenset):
                         break
                 if changed:
                     break
-        return sp.MatMul(*args).doit() if args else sp.S.One
+        return sp.MatMul(*args).doit() if args else sp.Identity(m.shape[0])  # a matrix, never the number 1
 
     return e.replace(lambda x: isinstance(x, sp.MatMul), rule)
 

@@ -11,7 +11,7 @@ Each chain is exact algebra, named in the verdict:
 - powers with a symbolic exponent as ``exp(b log a)``, SymPy's definition of ``a^b``;
 - a real symbol under a root or a logarithm split by its sign (``x = p`` and ``x = -p``
   with ``p > 0``), each case proved by the cheap chains;
-- constants: exact rational arithmetic (decimals read as written), principal powers of
+- constants: exact rational arithmetic (a float is its exact binary value), principal powers of
   complex constants in polar form, arctangents of rationals folded into [-1, 1], and the
   minimal polynomial of an algebraic difference (``t`` exactly when the difference is zero).
 """
@@ -90,16 +90,25 @@ def _branchy(e) -> bool:
 
 
 def sign_cases(e, inner: Callable) -> Optional[object]:
-    """Zero in every sign case of the real symbols under roots and logs (at most two symbols)."""
+    """Zero in every sign case of the real symbols under roots and logs (at most two symbols).
+
+    The cases are ``x = p``, ``x = -p`` (``p > 0``) and ``x = 0``: zero is a case of its own
+    (``sign(0) = 0``, ``0^0 = 1``, ReLU'(0) = 0), never skipped. A case where the difference
+    has no value (a pole, ``log 0``) is where the sides are not both defined, as in the
+    other chains' cancellations.
+    """
     symbols = _sign_unknown_real(e)
     if not symbols or len(symbols) > 2:
         return None
     cases = [{}]
     for s in symbols:
         p = sp.Dummy(s.name, positive=True)
-        cases = [{**c, s: sign * p} for c in cases for sign in (1, -1)]
+        cases = [{**c, s: v} for c in cases for v in (p, -p, sp.S.Zero)]
     for case in cases:
-        if inner(substitute(e, case)) != 0:
+        value = substitute(e, case)
+        if not free_of(value) and value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            continue
+        if inner(value) != 0:
             return None
     return sp.S.Zero
 
@@ -115,11 +124,17 @@ def _cheap(e):
 # --- constants ------------------------------------------------------------------------------
 
 def exact_decimals(e):
-    """Decimals read as the exact decimals written (``4.52`` is 113/25, not a binary float)."""
+    """Every SymPy ``Float`` as the exact rational value of its binary mantissa and exponent.
+
+    A float is a binary number: ``0.1 + 0.2`` is 0.3000000000000000444..., not 3/10, and
+    reading it by its shortest decimal repr (or 15 printed digits) once proved
+    ``0.1 + 0.2 = 0.3``. Decimals written in LaTeX never get here as floats: the reader
+    turns ``4.52`` into 113/25 itself.
+    """
     floats = atoms_of(e, sp.Float)  # a walk over distinct nodes: networks share their layers
     if not floats:
         return e
-    return e.xreplace({f: sp.Rational(str(f)) if f.is_finite else f for f in floats})
+    return e.xreplace({f: sp.Rational(f) if f.is_finite else f for f in floats})
 
 
 def _constant(e) -> bool:

@@ -18,6 +18,7 @@ and every verdict lists the assumptions it used.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Mapping, Optional
@@ -25,7 +26,7 @@ from typing import Mapping, Optional
 import sympy as sp
 
 from .assumptions import Domain, domain_of_symbol, parse_assumptions
-from .certificate import certify_order, certify_pair, doit
+from .certificate import Indices, certify_order, certify_pair, doit
 from .elementary import decide_constants, exact_decimals
 from .probe import probe, size_symbols
 from .traverse import atoms_of, free_of, substitute
@@ -81,7 +82,11 @@ def as_expr(x, what: str = "expression"):
     if isinstance(x, sp.Basic):
         return x
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return sp.Integer(x) if isinstance(x, int) else sp.Float(x)
+        if isinstance(x, int):
+            return sp.Integer(x)
+        if not math.isfinite(x):
+            raise ValueError(f"{what} is {x}: not a number to compare")
+        return sp.Rational(x)  # a float is its exact binary value, never its shortest repr
     raise TypeError(f"{what} must be a SymPy expression, got {type(x).__name__}")
 
 
@@ -95,7 +100,7 @@ def apply_domains(lhs, rhs, domains: Mapping[str, Domain]):
     mapping, used = {}, []
     symbols = sorted((s for s in _free(lhs) | _free(rhs) if isinstance(s, sp.Symbol)), key=str)
     for s in symbols:
-        if s.name in domains:
+        if s.name in domains and not isinstance(s, sp.Dummy):
             dom = domains[s.name]
             mapping[s] = sp.Symbol(s.name, **dom.sympy_assumptions())
             used.append(dom.describe(s.name))
@@ -104,7 +109,8 @@ def apply_domains(lhs, rhs, domains: Mapping[str, Domain]):
                 mapping[s] = sp.Symbol(s.name, integer=True, positive=True)
             used.append(f"{s.name} positive integer")
         elif s.is_real is None and s.is_complex is None and s.is_commutative:
-            mapping[s] = sp.Symbol(s.name, real=True)
+            # a Dummy stays a Dummy (two Dummy("x") are two symbols, never one by their name)
+            mapping[s] = sp.Dummy(s.name, real=True) if isinstance(s, sp.Dummy) else sp.Symbol(s.name, real=True)
             used.append(f"{s.name} real")
         else:
             used.append(domain_of_symbol(s).describe(s.name))
@@ -135,6 +141,7 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
     """The ladder itself, run in-process (``equal`` runs it in the worker)."""
     start = time.perf_counter()
     lhs, rhs, used = apply_domains(lhs, rhs, domains)
+    indices = Indices.of(declared(domains, "index"), lhs, rhs)  # with the sums' limits before doit
 
     def verdict(status, method, **kw):
         return Verdict(status, method, seconds=time.perf_counter() - start, assumptions=used, **kw)
@@ -164,7 +171,7 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
             return verdict("proved", method, numerically_consistent=found.consistent or None)
         return verdict("unknown", "no sign certificate", numerically_consistent=found.consistent)
     method = certify_pair(lhs, rhs, on_try=lambda name: progress({"trying": name}),
-                          indices=declared(domains, "index"), orthogonal=declared(domains, "orthogonal"))
+                          indices=indices, orthogonal=declared(domains, "orthogonal"))
     if method is not None:
         return verdict("proved", method, numerically_consistent=found.consistent or None)
     return verdict("unknown", "no rewrite chain reached zero",
@@ -202,8 +209,9 @@ def compare(lhs, rhs, relation: str = "==", assume: Optional[Mapping[str, object
         raise ValueError(f"relation must be one of {RELATIONS}")
     lhs, rhs = as_expr(lhs, "lhs"), as_expr(rhs, "rhs")
     domains = parse_assumptions(assume)
-    if not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError("timeout must be a positive number of seconds")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
+            or timeout <= 0:
+        raise ValueError("timeout must be a positive, finite number of seconds")
     start = time.perf_counter()
     key = (lhs, rhs, relation, tuple(sorted(domains.items())))
     cached = _CACHE.get(key)

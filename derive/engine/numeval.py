@@ -30,12 +30,15 @@ def _mp(x):
 _UNARY = {
     sp.exp: mpmath.exp, sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan,
     sp.tanh: mpmath.tanh, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh, sp.atan: mpmath.atan,
-    sp.asin: mpmath.asin, sp.acos: mpmath.acos, sp.Abs: abs, sp.floor: mpmath.floor,
-    sp.ceiling: mpmath.ceil, sp.sign: mpmath.sign,
+    sp.asin: mpmath.asin, sp.acos: mpmath.acos, sp.Abs: abs,
     sigmoid: lambda v: 1 / (1 + mpmath.exp(-v)),
     logit: lambda v: mpmath.log(v / (1 - v)),
     relu: lambda v: v if mpmath.re(v) > 0 else mpmath.mpf(0),
 }
+
+
+#: functions with a jump: evaluated only where their argument is certified off the jump
+_JUMPS = (sp.sign, sp.floor, sp.ceiling, sp.frac)
 
 
 class NumEval:
@@ -99,8 +102,10 @@ class NumEval:
                 raise Undefined("log of zero")
             out = mpmath.log(arg)
             return out / mpmath.log(self.ev(e.args[1])) if len(e.args) > 1 else out
+        if isinstance(e, _JUMPS):
+            return self._jump(e)
         if isinstance(e, sp.Heaviside):
-            arg = mpmath.re(self.ev(e.args[0]))
+            arg = self.side(e.args[0])
             if arg == 0:
                 if len(e.args) > 1:
                     return self.ev(e.args[1])
@@ -146,9 +151,64 @@ class NumEval:
         if isinstance(cond, sp.Not):
             return not self.truth(cond.args[0])
         if isinstance(cond, sp.core.relational.Relational):
-            a, b = mpmath.re(self.ev(cond.lhs)), mpmath.re(self.ev(cond.rhs))
-            return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[cond.rel_op]
+            d = self.side(cond.lhs - cond.rhs)
+            return {"<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0, "==": d == 0, "!=": d != 0}[cond.rel_op]
         raise Undefined(f"condition {cond}")
+
+    def side(self, arg):
+        """The real value of ``arg`` where a function jumps at 0 (sign, Heaviside, a condition).
+
+        A rounding residue has a sign of its own: ``sign(σ(x) + σ(-x) - 1)`` evaluated in
+        floating point is ±1 at most points. So a value that is numerically zero counts as
+        zero only when the argument is exactly 0 at the point (SymPy's exact arithmetic on
+        the exact point); otherwise the point is no evidence either way (:class:`Undefined`).
+        """
+        v = self.ev(arg)
+        if abs(mpmath.im(v)) > mpmath.mpf(10) ** -(self.dps // 2):
+            raise Undefined("a comparison of a complex number")
+        v = mpmath.re(v)
+        if v != 0 and abs(v) > mpmath.mpf(10) ** -(self.dps // 2):
+            return v
+        exact = self.exact(arg)
+        if exact is not None and exact == 0:
+            return mpmath.mpf(0)
+        if exact is not None and exact.is_Rational:
+            return mpmath.mpf(int(exact.p)) / int(exact.q)
+        raise Undefined("a jump at an argument that is numerically zero")
+
+    def exact(self, arg):
+        """``arg`` at the point in exact arithmetic, or None (an inexact value, an undefined function)."""
+        if not all(isinstance(v, sp.Basic) and v.is_number for v in self.values.values()):
+            return None
+        if arg.has(AppliedUndef, sp.Derivative, sp.Subs):
+            return None
+        try:
+            out = substitute(arg, self.values)
+        except (TypeError, ValueError, ArithmeticError, RecursionError):
+            return None
+        return out if out.is_number and (out == 0 or out.is_Rational) else None
+
+    def _jump(self, e):
+        """sign, floor, ceiling, frac: certified where their argument is not at a jump."""
+        x = e.args[0]
+        if isinstance(e, sp.sign):
+            v = self.ev(x)
+            if mpmath.im(v) != 0 and abs(v) > mpmath.mpf(10) ** -(self.dps // 2):
+                return v / abs(v)  # a complex number's sign: continuous away from 0
+            v = self.side(x)
+            return mpmath.mpf(0) if v == 0 else mpmath.sign(v)
+        v = mpmath.re(self.ev(x))
+        near = mpmath.nint(v)
+        if abs(v - near) <= mpmath.mpf(10) ** -(self.dps // 2):
+            exact = self.exact(x)
+            if exact is None or not exact.is_Rational:
+                raise Undefined("a jump at an argument that is numerically an integer")
+            v = mpmath.mpf(int(exact.p)) / int(exact.q)
+        if isinstance(e, sp.floor):
+            return mpmath.floor(v)
+        if isinstance(e, sp.ceiling):
+            return mpmath.ceil(v)
+        return v - mpmath.floor(v)
 
     def _undef_derivative(self, d, point):
         """``d`` is ``Derivative(g(args), vars)`` with g undefined; ``point`` values its free args."""

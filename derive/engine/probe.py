@@ -62,7 +62,7 @@ def _random_rational(rng: random.Random, dom: Domain, sign_hint: int) -> Fractio
     lo = dom.lo if dom.lo is not None else None
     hi = dom.hi if dom.hi is not None else None
     if dom.kind == "integer":
-        a = int(lo) if lo is not None else -4
+        a = int(lo) if lo is not None else (int(hi) - 6 if hi is not None else -4)
         b = int(hi) if hi is not None else a + 6
         a = a + 1 if (lo is not None and dom.lo_open and Fraction(a) == lo) else a
         for _ in range(50):
@@ -103,7 +103,31 @@ def _instantiate(expr, subs_sizes):
     return doit(e)
 
 
-def _values_for(expr, domains, rng, trial) -> dict:
+def _index_range(exprs, subs_sizes):
+    """``(lo, hi)``: the indices valid in every sum of the statement at these sizes (a free
+    index is paired with them: ``sum_{i=2}^n x_i delta_ij`` says nothing at ``j = 1``)."""
+    lo, hi = 1, None
+    for e in exprs:
+        for s in atoms_of(e, sp.Sum):
+            for _, a, b in s.limits:
+                a, b = sp.sympify(a).xreplace(subs_sizes), sp.sympify(b).xreplace(subs_sizes)
+                if a.is_Integer:
+                    lo = max(lo, int(a))
+                if b.is_Integer:
+                    hi = int(b) if hi is None else min(hi, int(b))
+    return lo, (lo if hi is None else hi)
+
+
+def domain_of(atom, domains) -> Domain:
+    """The domain of a symbol or an indexed entry: the entry's own (``x[1]``), else its family's
+    (``w^(2)``), else what the symbol's SymPy assumptions say."""
+    if isinstance(atom, sp.Indexed):
+        return domains.get(str(atom)) or domains.get(str(atom.base.label)) or (
+            domain_of_symbol(atom) if atom.is_real is not None else REAL)
+    return domains.get(atom.name) or domain_of_symbol(atom)
+
+
+def _values_for(expr, domains, rng, trial, index_range=(1, 1)) -> dict:
     """Exact values for the free atoms: integers for indices first, then everything else."""
     values = {}
     free = free_of(expr)
@@ -115,8 +139,11 @@ def _values_for(expr, domains, rng, trial) -> dict:
             index_syms |= {s for s in sp.sympify(ix).free_symbols if isinstance(s, sp.Symbol)}
     for s in sorted(index_syms, key=sp.default_sort_key):
         dom = domains.get(s.name)
-        if dom is None or dom.kind != "integer":
-            dom = Domain("integer", Fraction(1), Fraction(1), False, False, text="index")
+        if dom is None or dom.kind != "integer" or dom.text == "index":
+            lo, hi = index_range
+            if hi < lo:
+                raise ValueError("no index lies in every sum at these sizes")
+            dom = Domain("integer", Fraction(lo), Fraction(hi), False, False, text="index")
         v = _random_rational(rng, dom, 1)
         values[s] = sp.Integer(int(v))
     if values:
@@ -130,9 +157,7 @@ def _values_for(expr, domains, rng, trial) -> dict:
             name = a.name
         else:
             continue
-        dom = domains.get(name)
-        if dom is None:
-            dom = domain_of_symbol(a) if isinstance(a, sp.Symbol) else REAL
+        dom = domain_of(a, domains)
         sign = 1 if (trial + i) % 2 == 0 else -1
         if trial >= 2:
             sign = rng.choice((1, -1))
@@ -263,9 +288,16 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121,
     for trial in range(trials):
         subs_sizes = {}
         for s in sorted(sizes, key=sp.default_sort_key):
-            dom = domains.get(s.name)
-            lo = int(dom.lo) + (1 if dom.lo_open else 0) if dom and dom.lo is not None else 1
-            subs_sizes[s] = sp.Integer(rng.randint(max(lo, 1), max(lo, 1) + 2))
+            lo, hi = _size_bounds(domains.get(s.name) or domain_of_symbol(s))
+            if hi < lo:
+                break
+            subs_sizes[s] = sp.Integer(rng.randint(lo, min(hi, lo + 2)))
+        else:
+            lo = None
+        if lo is not None:  # a stated size bound no size satisfies: nothing to sample
+            result.skipped += 1
+            result.notes.append("no size satisfies the stated bounds")
+            return result
         func_map = {f: _concrete_function(rng, _arity(f, lhs, rhs)) for f in sorted(funcs, key=str)}
         try:
             key = tuple(sorted(subs_sizes.items(), key=str))
@@ -276,7 +308,7 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121,
             if mats:
                 li, ri = _explicit(li.subs(mats).doit()), _explicit(ri.subs(mats).doit())
             atoms_src = sp.Tuple(*_entries(li), *_entries(ri))
-            values = _values_for(atoms_src, domains, rng, trial)
+            values = _values_for(atoms_src, domains, rng, trial, _index_range((lhs, rhs), subs_sizes))
             lv = _evaluate(li, values, func_map, PREC)
             rv = _evaluate(ri, values, func_map, PREC)
         except (TypeError, ValueError, NotImplementedError, AttributeError, sp.ShapeError) as exc:
@@ -299,6 +331,10 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121,
         g2 = _violation(lv2, rv2, relation) if lv2 is not None and rv2 is not None else None
         stable = g2 is not None and g2[0] > mpmath.mpf(10) ** (-(RECHECK_PREC // 2)) \
             and abs(g2[0] - gap) <= g2[0] * mpmath.mpf(10) ** -8
+        if stable and not _inside(values, subs_sizes, domains):
+            result.skipped += 1  # never a counterexample outside the stated assumptions
+            result.notes.append(f"point {trial}: outside the assumptions")
+            continue
         if stable and (relation != "==" or _confirmed(li, ri, values, func_map) is not False):
             cex = {str(k): str(v) for k, v in subs_sizes.items()}
             cex.update({str(k): str(v) for k, v in func_map.items()})
@@ -311,6 +347,33 @@ def probe(lhs, rhs, domains: dict, trials: int = 6, seed: int = 20261121,
             return result
         result.skipped += 1
     return result
+
+
+def _size_bounds(dom: Domain) -> tuple:
+    """The integer sizes a domain allows, as ``(lo, hi)`` (sizes are at least 1)."""
+    lo = 1
+    if dom.lo is not None:
+        lo = max(lo, int(dom.lo) + 1 if dom.lo_open and dom.lo == int(dom.lo) else -(-dom.lo.numerator // dom.lo.denominator))
+    hi = lo + 2
+    if dom.hi is not None:
+        top = dom.hi.numerator // dom.hi.denominator
+        hi = top - 1 if dom.hi_open and dom.hi == top else top
+    return lo, hi
+
+
+def _inside(values, subs_sizes, domains) -> bool:
+    """Every value of the point inside its stated domain (a guard behind the sampler)."""
+    for atom, v in list(values.items()) + list(subs_sizes.items()):
+        if not isinstance(atom, (sp.Symbol, sp.Indexed)) or not isinstance(v, sp.Rational):
+            continue
+        if isinstance(atom, sp.Symbol) and atom in subs_sizes and atom.name not in domains:
+            continue
+        dom = domain_of(atom, domains)
+        if dom.kind in ("matrix", "complex") or dom.text == "index":
+            continue
+        if not dom.contains(Fraction(int(v.p), int(v.q))):
+            return False
+    return True
 
 
 def _scalar(v):
