@@ -37,6 +37,7 @@ _LAZY = {
     "residual_block": "derive.calculus.nn",
     "latex": "derive.proofs.latex",
     "compare": "derive.engine.equivalence",
+    "implies": "derive.engine.implication",
     "Context": "derive.reading.parse",
 }
 

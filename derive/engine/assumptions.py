@@ -93,7 +93,10 @@ REAL = Domain()
 
 
 def _num(text: str) -> Fraction:
-    return Fraction(text)
+    try:
+        return Fraction(text)
+    except ZeroDivisionError:
+        raise ValueError(f"the bound {text} divides by zero") from None
 
 
 def parse_domain(name: str, spec) -> Domain:

@@ -114,13 +114,16 @@ def apply_domains(lhs, rhs, domains: Mapping[str, Domain]):
             used.append(f"{s.name} real")
         else:
             used.append(domain_of_symbol(s).describe(s.name))
-    bases = {i.base for e in (lhs, rhs) for i in atoms_of(e, sp.Indexed)}
+    entries = {i for e in (lhs, rhs) for i in atoms_of(e, sp.Indexed)}
+    used += [domains[str(i)].describe(str(i)) for i in sorted(entries, key=str) if str(i) in domains]
+    bases = {i.base for i in entries}
     for b in sorted(bases, key=str):
         name = str(b.label)
         if name in domains:
             used.append(domains[name].describe(name))
-            if not b.is_real:
-                mapping[b] = sp.IndexedBase(name, **domains[name].sympy_assumptions())
+            wanted = domains[name].sympy_assumptions()
+            if any(getattr(b, f"is_{k}") is not v for k, v in wanted.items()):
+                mapping[b] = sp.IndexedBase(name, **wanted)
         elif not b.is_real:
             mapping[b] = sp.IndexedBase(name, real=True)
             used.append(f"{name} real")
@@ -188,6 +191,13 @@ def _decide_in_worker(lhs, rhs, domains, relation, progress):
     return decide(lhs, rhs, domains, progress, relation)
 
 
+def check_timeout(timeout) -> None:
+    """A time bound is a positive, finite number of seconds (``inf`` and ``nan`` are refused)."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
+            or timeout <= 0:
+        raise ValueError("timeout must be a positive, finite number of seconds")
+
+
 def equal(lhs, rhs, assume: Optional[Mapping[str, object]] = None, timeout: float = 10.0) -> Verdict:
     """Decide ``lhs = rhs`` within ``timeout`` seconds (see :func:`compare`).
 
@@ -209,9 +219,7 @@ def compare(lhs, rhs, relation: str = "==", assume: Optional[Mapping[str, object
         raise ValueError(f"relation must be one of {RELATIONS}")
     lhs, rhs = as_expr(lhs, "lhs"), as_expr(rhs, "rhs")
     domains = parse_assumptions(assume)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
-            or timeout <= 0:
-        raise ValueError("timeout must be a positive, finite number of seconds")
+    check_timeout(timeout)
     start = time.perf_counter()
     key = (lhs, rhs, relation, tuple(sorted(domains.items())))
     cached = _CACHE.get(key)

@@ -6,16 +6,18 @@ and ``:=`` rows turned into definitions, and a ``% derive:`` header read for
 assumptions and function letters. Every step is then checked against the previous
 expression by :func:`derive.equal`; rows joined by ``\\Rightarrow`` or ``\\iff`` are
 equations, and the later one is checked to follow from the earlier (an equivalence
-when one is a non-zero multiple of the other, an implication when it holds after
-solving the earlier for one of its symbols).
+when one is a non-zero multiple of the other, an implication by the earlier equation's
+polynomial ideal or a complete solution set, see :mod:`derive.engine.implication`).
 
 A row that cannot be read is "unparsed" and the chain goes on from the last row that
 was read: a line garbled by OCR is never the reason a correct line is called wrong.
 """
 from __future__ import annotations
 
+import os
 import pickle
 import re
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +26,7 @@ from typing import Optional
 import sympy as sp
 
 from ..engine.assumptions import parse_domain
-from ..engine.equivalence import Verdict, equal
+from ..engine.equivalence import Verdict, check_timeout, equal
 from ..errors import DeriveError, LatexParseError
 from ..engine.traverse import substitute
 from ..engine.worker import run_bounded
@@ -105,13 +107,29 @@ class GradeReport:
 # --- reading the document ---------------------------------------------------------------------
 
 def read_source(path: Path) -> str:
-    """The file's text, or a DeriveError naming what is wrong with it."""
+    """The file's text, or a DeriveError naming what is wrong with it.
+
+    Only a regular file is read (``/dev/zero``, a named pipe or a socket is refused before
+    any read, so nothing blocks or streams forever), and at most ``MAX_FILE_BYTES + 1``
+    bytes of it.
+    """
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a named pipe must not wait for a writer; fstat then says what it is
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise DeriveError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise DeriveError(f"{path}: not a regular file (a device, pipe or socket is not read)")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise DeriveError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_FILE_BYTES:
-        raise DeriveError(f"{path}: {len(data)} bytes; derivations up to {MAX_FILE_BYTES} bytes are graded")
+        raise DeriveError(f"{path}: over {MAX_FILE_BYTES} bytes; derivations up to {MAX_FILE_BYTES} bytes "
+                          f"are graded")
     if b"\x00" in data:
         at = data.index(b"\x00")
         line = data[:at].count(b"\n") + 1
@@ -137,7 +155,7 @@ def read_header(text: str, file: str):
                     raise DeriveError(f"{file}:{n}: cannot read the symbol name {words[1]!r}")
                 try:
                     parse_domain(words[1], words[2])
-                except ValueError as exc:
+                except (ValueError, ArithmeticError) as exc:
                     raise DeriveError(f"{file}:{n}: {exc}") from None
                 assume[words[1]] = words[2]
             elif words[0] in ("function", "functions") and len(words) >= 2:
@@ -151,6 +169,21 @@ def read_header(text: str, file: str):
                 raise DeriveError(f"{file}:{n}: unknown directive {part!r} (use 'assume NAME DOMAIN' or "
                                   f"'function NAME')")
     return assume, functions
+
+
+def header_domains(assume: dict, file: str = "<input>") -> dict:
+    """The header's assumptions keyed as the reader names things: ``w^{(2)}`` is the family
+    ``w^(2)``, ``x_1`` the entry ``x[1]``, ``x_k`` the family ``x`` (every entry)."""
+    from ..reading.parse import name_key
+
+    out = {}
+    for name, spec in assume.items():
+        try:
+            key = name_key(name)
+        except (LatexParseError, ValueError, TypeError) as exc:
+            raise DeriveError(f"{file}: cannot read the symbol name {name!r} ({exc})") from None
+        out[key] = parse_domain(name, spec)
+    return out
 
 
 def _strip_comments(text: str) -> str:
@@ -237,12 +270,13 @@ def read_rows(text: str, file: str = "<input>") -> list[Row]:
 
 # --- parsing in the bounded worker --------------------------------------------------------------
 
-def _parse_in_worker(text, functions, definitions, file, line, progress=None):
+def _parse_in_worker(text, functions, definitions, file, line, progress=None, complex_names=()):
     """Parse one formula where a runaway parse can be killed; errors come back as data."""
     from ..reading.parse import Context, parse_latex
 
     try:
-        expr = parse_latex(text, Context(set(functions), dict(definitions), file, line))
+        expr = parse_latex(text, Context(set(functions), dict(definitions), file, line,
+                                         complex_names=frozenset(complex_names)))
         # what the caller will get: unpickling rebuilds (and so evaluates: factorial(99999))
         # every node, so rebuild here, under this worker's bound, and check what comes out
         expr = pickle.loads(pickle.dumps(expr))
@@ -288,17 +322,17 @@ def _check_size(expr) -> None:
 PARSE_CLOCK = [0.0]  # seconds spent reading formulas (the benchmark reads it)
 
 
-def parse_row(text: str, functions, definitions, file, line, timeout: float):
+def parse_row(text: str, functions, definitions, file, line, timeout: float, complex_names=()):
     t0 = time.perf_counter()
     try:
-        return _parse_row(text, functions, definitions, file, line, timeout)
+        return _parse_row(text, functions, definitions, file, line, timeout, complex_names)
     finally:
         PARSE_CLOCK[0] += time.perf_counter() - t0
 
 
-def _parse_row(text: str, functions, definitions, file, line, timeout: float):
-    status, *rest = run_bounded(_parse_in_worker, (text, tuple(functions), definitions, file, line), {},
-                                timeout)
+def _parse_row(text: str, functions, definitions, file, line, timeout: float, complex_names=()):
+    status, *rest = run_bounded(_parse_in_worker, (text, tuple(functions), definitions, file, line),
+                                {"complex_names": tuple(sorted(complex_names))}, timeout)
     if status == "timeout":
         return None, "reading this formula ran out of time"
     if status != "done":
@@ -322,28 +356,16 @@ def _unfold(expr, definitions):
 
 
 def _implication(prev_eq, eq, assume, timeout):
-    """Does ``eq`` follow from ``prev_eq``? Returns (Verdict, relation name)."""
-    d1 = prev_eq[0] - prev_eq[1]
-    d2 = eq[0] - eq[1]
-    try:
-        ratio = sp.cancel(sp.together(d2 / d1)) if d1 != 0 else None
-    except (TypeError, ValueError, ZeroDivisionError, sp.PolynomialError):
-        ratio = None
-    if ratio is not None and ratio.is_number and ratio != 0 and ratio.is_finite:
-        v = equal(d2, ratio * d1, assume=assume, timeout=timeout)
-        if v.status == "proved":
-            return v, "<=>"
-    for s in sorted(d1.free_symbols, key=str):
-        try:
-            sols = sp.solve(sp.Eq(prev_eq[0], prev_eq[1]), s, dict=False)
-        except (NotImplementedError, TypeError, ValueError):
-            continue
-        if isinstance(sols, list) and len(sols) == 1 and not isinstance(sols[0], (dict, tuple)):
-            v = equal(eq[0].subs(s, sols[0]), eq[1].subs(s, sols[0]), assume=assume, timeout=timeout)
-            if v.status in ("proved", "refuted"):
-                return v, "=>"
-    v = equal(eq[0], eq[1], assume=assume, timeout=timeout)
-    return v, "=" if v.status != "proved" else "holds"
+    """Does ``eq`` follow from ``prev_eq``? Returns (Verdict, relation name).
+
+    Decided by :func:`derive.engine.implication.implies`: proved only by a sound argument
+    (a multiple, the ideal of a polynomial equation, a complete solution set), refuted only
+    at a point where the earlier equation holds exactly and the later one fails.
+    """
+    from ..engine.implication import implies
+
+    v, how = implies(prev_eq, eq, assume=assume, timeout=timeout)
+    return v, how if how in ("<=>", "=>", "holds") else "=>"
 
 
 def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, timeout: float = 10.0,
@@ -354,11 +376,14 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     start = time.perf_counter()
     if not text.strip():
         raise DeriveError(f"{file}:1: empty input")
-    assume, functions = read_header(text, file)
+    check_timeout(timeout)
+    header, functions = read_header(text, file)
+    assume = header_domains(header, file)  # what the engine is told, keyed as the reader names things
+    complex_names = frozenset(k for k, d in assume.items() if d.kind == "complex")
     rows = read_rows(text, file)
     if not rows:
         raise DeriveError(f"{file}: no display math found")
-    report = GradeReport(file=file, assume=assume, functions=functions)
+    report = GradeReport(file=file, assume=header, functions=functions)
     definitions: dict = {}
     prev = None          # the expression the next step is compared with
     prev_eq = None       # the last equation, for => and <=> steps
@@ -370,8 +395,10 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     for row in rows:
         parts = split_relations(row.text)
         if row.definition and len(parts) == 2 and parts[1][0] in ("=", ":="):
-            lhs, msg1 = parse_row(parts[0][1], functions, definitions, file, row.line, timeout)
-            rhs, msg2 = parse_row(parts[1][1], functions, definitions, file, row.line, timeout)
+            lhs, msg1 = parse_row(parts[0][1], functions, definitions, file, row.line, timeout,
+                                   complex_names)
+            rhs, msg2 = parse_row(parts[1][1], functions, definitions, file, row.line, timeout,
+                                   complex_names)
             if lhs is not None and rhs is not None and isinstance(lhs, (sp.Symbol, sp.Indexed, sp.Function)):
                 definitions[lhs] = rhs
                 report.steps.append(GradedStep(index, row.line, row.text, "given", read_as=f"definition: "
@@ -387,7 +414,8 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
             if not chunk.strip():
                 exprs.append((rel, None, "an empty side"))
                 continue
-            e, msg = parse_row(chunk, functions, definitions, file, row.line, timeout)
+            e, msg = parse_row(chunk, functions, definitions, file, row.line, timeout,
+                                   complex_names)
             exprs.append((rel, e, msg))
             if e is None:
                 unreadable = unreadable or msg

@@ -61,6 +61,8 @@ class Context:
     definitions: dict = field(default_factory=dict)
     file: Optional[str] = None
     line: Optional[int] = None
+    #: names the header declares complex: read as complex symbols, never simplified as real
+    complex_names: frozenset = frozenset()
 
 
 class _Reader:
@@ -100,7 +102,7 @@ def _strip_group(s: str) -> str:
 def _index_tokens(sub: str):
     """``"kj"`` -> [k, j]; ``"k,0"`` -> [k, 0]; ``"in"``-like words -> None (part of the name)."""
     sub = _strip_group(sub).replace(" ", "")
-    parts = sub.split(",") if "," in sub else list(sub)
+    parts = sub.split(",") if "," in sub else [sub] if re.fullmatch(r"[A-Za-z][+-]\d", sub) else list(sub)
     if not parts or len(parts) > 3 or any(not re.fullmatch(r"[A-Za-z]|\d+|[A-Za-z][+-]\d", p) for p in parts):
         return None
     if "," not in sub and len(sub) == 2 and sub.lower() in {"in", "id", "ml"}:
@@ -241,7 +243,9 @@ def _derivative(target, var, reader: _Reader):
     defs = reader.ctx.definitions
     if isinstance(target, sp.Symbol) and target.name in ("sigma", "\\sigma"):
         return sp.Derivative(sigmoid(var), var)  # d\sigma/da: the sigmoid's derivative
-    if isinstance(target, (sp.Symbol, sp.Indexed)) and target not in defs:
+    # the definitions' names went through _realify: look the numerator up the same way, or
+    # "dy_k/da_k" after "y_k = sigma(a_k)" would become an opaque name (and a new definition)
+    if isinstance(target, (sp.Symbol, sp.Indexed)) and _normal_symbols(target, reader) not in defs:
         if target == var:
             return sp.Integer(1)
         return sp.Symbol(f"\\frac{{\\partial {sp.latex(target)}}}{{\\partial {sp.latex(var)}}}", real=True)
@@ -408,7 +412,7 @@ def _rewrite_atoms(text: str, reader: _Reader) -> str:
             out.append(m.group(0))
             pos = m.end()
             continue
-        obj = _atom(base, layer, sub)
+        obj = _atom(base, layer, sub, reader)
         if obj is None:
             out.append(m.group(0))
         else:
@@ -417,7 +421,7 @@ def _rewrite_atoms(text: str, reader: _Reader) -> str:
     return "".join(out)
 
 
-def _atom(base: str, layer: Optional[str], sub: Optional[str]):
+def _atom(base: str, layer: Optional[str], sub: Optional[str], reader: Optional[_Reader] = None):
     name = _base_name(base)
     if layer is None and name == "delta" and sub is not None:
         idx = _index_tokens(sub)
@@ -425,11 +429,14 @@ def _atom(base: str, layer: Optional[str], sub: Optional[str]):
             return sp.KroneckerDelta(*idx)
     label = f"{name}^({layer.strip()})" if layer else name
     if sub is None:
-        return sp.Symbol(label, real=True)
+        return _symbol(label, reader)
     idx = _index_tokens(sub)
     if idx is None:
-        return sp.Symbol(f"{label}_{_strip_group(sub)}", real=True)
-    return sp.IndexedBase(label, real=True)[tuple(idx)] if len(idx) > 1 else sp.IndexedBase(label, real=True)[idx[0]]
+        return _symbol(f"{label}_{_strip_group(sub)}", reader)
+    kind = _symbol(label, reader).assumptions0
+    family = sp.IndexedBase(label, **({"complex": True} if kind.get("complex") and not kind.get("real")
+                                      else {"real": True}))
+    return family[tuple(idx)] if len(idx) > 1 else family[idx[0]]
 
 
 def _rewrite_sums(text: str, reader: _Reader) -> str:
@@ -476,9 +483,56 @@ def _finish(expr, reader: _Reader, text: str):
                             lambda e: funcs[e.func](*e.args))
     if reader.table:
         expr = substitute(expr, reader.table)
+    if expr.has(sp.Limit):
+        expr = _two_sided_limits(expr, reader, text)
     expr = expr.replace(lambda e: isinstance(e, sp.log) and len(e.args) == 2 and e.args[1] in (10, sp.E),
                         lambda e: sp.log(e.args[0]))
     return expr
+
+
+def _two_sided_limits(expr, reader: _Reader, text: str):
+    """``\\lim_{x\\to a}`` is the two-sided limit (latex2sympy2 reads it as ``a^+``); only
+    ``a^{+}`` or ``a^{-}`` written out makes it one-sided. A formula mixing both is refused."""
+    sides = []
+    for m in re.finditer(r"\\lim\s*_", text):
+        got = _take_group(text, m.end())
+        if got is None:
+            raise reader.error(text, m.start(), "a limit whose subscript cannot be read")
+        sides.append(bool(re.search(r"\^\s*\{?\s*[+-]\s*\}?\s*$", got)))
+    if any(sides) and not all(sides):
+        raise reader.error(text, text.index("\\lim"), "one-sided and two-sided limits in one formula "
+                                                      "(write them on separate lines)")
+    if any(sides):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Limit) and e.args[2].is_finite,
+                        lambda e: sp.Limit(e.args[0], e.args[1], e.args[2], "+-"))
+
+
+def _take_group(text: str, at: int) -> Optional[str]:
+    """The braced group (or the single character) at ``at``."""
+    while at < len(text) and text[at] == " ":
+        at += 1
+    if at >= len(text):
+        return None
+    if text[at] != "{":
+        return text[at]
+    close = _matching(text, at, "{", "}")
+    return text[at + 1:close] if close > 0 else None
+
+
+def _normal_symbols(expr, reader: _Reader):
+    """Free symbols with the assumptions the whole formula gets (see :func:`_realify`)."""
+    syms = {s: _symbol(s.name, reader) for s in expr.atoms(sp.Symbol)
+            if not isinstance(s, sp.Dummy) and s.is_real is None and s.is_complex is None
+            and not s.name.startswith("\\mathit")}
+    return substitute(expr, syms) if syms else expr
+
+
+def _symbol(name: str, reader: Optional[_Reader] = None) -> sp.Symbol:
+    """A name as a symbol: real (the field's convention) unless the header declares it complex."""
+    if reader is not None and name in reader.ctx.complex_names:
+        return sp.Symbol(name, complex=True)
+    return sp.Symbol(name, real=True)
 
 
 def _realify(expr, reader: _Reader, text: str):
@@ -489,10 +543,7 @@ def _realify(expr, reader: _Reader, text: str):
     Two different symbols with one name would print alike and mean different things, so
     that is refused rather than passed on.
     """
-    syms = {s: sp.Symbol(s.name, real=True) for s in expr.atoms(sp.Symbol)
-            if not isinstance(s, sp.Dummy) and s.is_real is None and not s.name.startswith("\\mathit")}
-    if syms:
-        expr = substitute(expr, syms)
+    expr = _normal_symbols(expr, reader)
     names: dict = {}
     for s in expr.atoms(sp.Symbol):
         if s.name in names and names[s.name] != s and not isinstance(s, sp.Dummy):
@@ -565,3 +616,35 @@ def split_relations(text: str) -> list:
         n += 1
     parts.append((rel, "".join(cur)))
     return parts
+
+
+def name_key(name: str) -> str:
+    """How the engine names what a header line ``assume NAME ...`` is about.
+
+    ``z`` is ``z``; ``w^{(2)}`` is the family ``w^(2)`` (every entry); ``x_1`` the entry
+    ``x[1]``; ``x_k`` (a letter subscript: any entry) the family ``x``.
+
+    >>> name_key("w^{(2)}"), name_key("x_1"), name_key("x_k")
+    ('w^(2)', 'x[1]', 'x')
+    """
+    reader = _Reader(Context())
+    text = _normalise(name.strip())
+    m = None
+    for pat in (re.compile(r"(?P<base>%s)%s(?:%s)?$" % (_ATOM_BASE, _layer(0), _sub(0))),
+                re.compile(r"(?P<base>%s)%s%s$" % (_ATOM_BASE, _sub(1), _layer(1))),
+                re.compile(r"(?P<base>%s)%s$" % (_ATOM_BASE, _sub(2))),
+                re.compile(r"(?P<base>%s)$" % _ATOM_BASE)):
+        m = pat.match(text)
+        if m:
+            break
+    if m is None:
+        raise reader.error(name, 0, f"cannot read {name!r} as one name")
+    d = m.groupdict()
+    layer = next((d[k] for k in d if k.startswith("layer") and d[k]), None)
+    sub = next((d[k] for k in d if k.startswith("sub") and d[k]), None)
+    obj = _atom(m.group("base"), layer, sub, reader)
+    if isinstance(obj, sp.Indexed):
+        return str(obj) if all(i.is_Integer for i in obj.indices) else str(obj.base.label)
+    if isinstance(obj, sp.Symbol):
+        return obj.name
+    raise reader.error(name, 0, f"{name!r} is not a name an assumption can be about")
