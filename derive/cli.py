@@ -103,6 +103,18 @@ def cmd_latex(args) -> int:
     return EXIT_OK if all(r.ok for _, r in reports) else EXIT_FAILED
 
 
+def _positive_number(text: str) -> float:
+    from .grading.grade_cli import positive_number
+
+    return positive_number(text)
+
+
+def _positive_int(text: str) -> int:
+    from .grading.grade_cli import positive_int
+
+    return positive_int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="derive", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -111,10 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("targets", nargs="*", metavar="PATH|NAME",
                        help="proof files or folders (default ./proofs), or proof names")
         p.add_argument("--path", help="where to look for proofs named on the command line")
-        p.add_argument("--timeout", type=float, default=None,
+        p.add_argument("--timeout", type=_positive_number, default=None,
                        help="seconds per step (default: the proof's own bound, 10 s unless it sets one)")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress on standard error")
-        p.add_argument("-j", "--jobs", type=int, default=None,
+        p.add_argument("-j", "--jobs", type=_positive_int, default=None,
                        help="proofs checked at once, one worker process each (default: one per core)")
 
     p = sub.add_parser("list", help="list the proofs")
@@ -154,9 +166,9 @@ def main(argv=None) -> int:
     except DeriveError as exc:
         _err(f"derive: {exc}")
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        _err("derive: interrupted")
-        return 130
+    except KeyboardInterrupt as exc:  # ^C, or SIGTERM/SIGHUP while grading a folder (filepool.Stopped)
+        _err("derive: interrupted" + (f" ({exc})" if str(exc) else ""))
+        return 128 + getattr(exc, "signum", 2)
     except BrokenPipeError:
         return EXIT_FAILED
     except Exception as exc:  # a bug of ours: one line, not a traceback (DERIVE_DEBUG=1 shows it)

@@ -30,9 +30,33 @@ def limit_memory(megabytes: float | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+class Stopped(KeyboardInterrupt):
+    """The grading run was told to stop (SIGTERM, SIGHUP or SIGINT); ``signum`` says which."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, n))
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this process if its parent dies (even by SIGKILL)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _serve(conn, fn: Callable, memory_mb) -> None:  # pragma: no cover - runs in the child
     os.setsid()  # its own group: a kill takes its decision worker along
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and kills the group
+    for signum in STOP_SIGNALS:  # the parent handles them and kills the group
+        signal.signal(signum, signal.SIG_IGN if signum == signal.SIGINT else signal.SIG_DFL)
+    _die_with_parent()
     limit_memory(memory_mb)
     from ..engine.worker import set_workers
 
@@ -63,13 +87,49 @@ class _Slot:
         self.task = None
         self.deadline = None
 
+    def signal(self, signum) -> None:
+        """Send ``signum`` to the process's group (it and its decision worker), and to the
+        process itself (it may not have made its group yet)."""
+        for send in (os.killpg, os.kill):
+            try:
+                send(self.proc.pid, signum)
+            except (ProcessLookupError, PermissionError):
+                pass
+
     def kill(self) -> None:
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        self.signal(signal.SIGKILL)
         self.proc.join(5)
         self.conn.close()
+
+
+def _catch_stop_signals(slots: list) -> dict:
+    """On SIGTERM, SIGHUP or SIGINT (main thread only): kill every grading process group
+    at once, then raise :class:`Stopped`. Returns the handlers to restore."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def stop(signum, frame):
+        for s in list(slots):
+            s.signal(signal.SIGKILL)
+        raise Stopped(signum)
+
+    previous = {}
+    for signum in STOP_SIGNALS:
+        try:
+            previous[signum] = signal.signal(signum, stop)
+        except (ValueError, OSError):
+            continue
+    return previous
+
+
+def _restore(previous: dict) -> None:
+    for signum, handler in previous.items():
+        try:
+            signal.signal(signum, handler)
+        except (ValueError, OSError, TypeError):
+            continue
 
 
 def run_files(fn: Callable, tasks: Iterable, jobs: int, file_timeout: float,
@@ -78,8 +138,11 @@ def run_files(fn: Callable, tasks: Iterable, jobs: int, file_timeout: float,
     ``"done"`` (value: ``fn(task)``), ``"error"`` (value: the message), ``"memory"`` or
     ``"killed"`` (past ``file_timeout`` seconds, or the process died)."""
     pending = list(enumerate(tasks))[::-1]
-    slots = [_Slot(fn, memory_mb) for _ in range(max(1, min(jobs, len(pending))))]
+    slots: list = []
+    previous = _catch_stop_signals(slots)
+    stopped = False
     try:
+        slots += [_Slot(fn, memory_mb) for _ in range(max(1, min(jobs, len(pending))))]
         while pending or any(s.task is not None for s in slots):
             for s in slots:
                 if s.task is None and pending:
@@ -108,7 +171,14 @@ def run_files(fn: Callable, tasks: Iterable, jobs: int, file_timeout: float,
                     s.kill()
                     slots[i] = _Slot(fn, memory_mb)
                     yield n, "killed", f"still running after {file_timeout:g} s; stopped"
+    except BaseException:
+        stopped = True
+        raise
     finally:
+        if stopped:  # a signal or an error: every process group goes at once, nothing waits
+            for s in slots:
+                s.kill()
+        _restore(previous)
         for s in slots:
             try:
                 s.conn.send(None)

@@ -281,6 +281,10 @@ def _parse_in_worker(text, functions, definitions, file, line, progress=None, co
         # every node, so rebuild here, under this worker's bound, and check what comes out
         expr = pickle.loads(pickle.dumps(expr))
         _check_size(expr)
+        clash = _bound_clash(expr, definitions)
+        if clash is not None:
+            return ("error", f"{clash} is defined above and used here as a bound variable (a summation "
+                             f"index or a variable of differentiation): rename one of them", None)
         return ("ok", expr)
     except LatexParseError as exc:
         return ("error", exc.message, exc.column)
@@ -288,6 +292,24 @@ def _parse_in_worker(text, functions, definitions, file, line, progress=None, co
         return ("error", "too deeply nested", None)
     except (ValueError, TypeError, AttributeError, NotImplementedError, OverflowError) as exc:
         return ("error", f"cannot read this formula ({type(exc).__name__})", None)
+
+
+def _bound_clash(expr, definitions) -> Optional[str]:
+    """The name of a defined symbol that ``expr`` binds (``let i = 3`` before ``\\sum_i``)."""
+    if not definitions or not isinstance(expr, sp.Basic):
+        return None
+    names = {str(k) for k in definitions}
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Sum, sp.Product, sp.Integral)):
+            bound = [lim[0] for lim in node.limits]
+        elif isinstance(node, sp.Derivative):
+            bound = [v for v, _ in node.variable_count]
+        else:
+            continue
+        hit = next((str(b) for b in bound if str(b) in names), None)
+        if hit is not None:
+            return hit
+    return None
 
 
 MAX_BITS = 4000  # about 1200 decimal digits
@@ -308,7 +330,7 @@ def _check_size(expr) -> None:
     """Refuse numbers too large to compute with (``2^{2^{2^{100}}}``, ``9^{9^{9}}``) before
     anyone evaluates or prints them."""
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Integer) and abs(node.p).bit_length() > MAX_BITS:
+        if isinstance(node, sp.Rational) and max(abs(node.p).bit_length(), node.q.bit_length()) > MAX_BITS:
             raise LatexParseError("a number with more than 1200 digits")
         if isinstance(node, sp.Pow) and node.exp.is_number and node.base.is_number:
             e = node.exp
@@ -389,6 +411,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     prev_eq = None       # the last equation, for => and <=> steps
     parsed_any = False
     first_expr = last_expr = None
+    chains: list = []    # [start, last expression, relations] of each chain, for --against
     index = 0
     from ..reading.parse import split_relations
 
@@ -458,6 +481,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                                                read_as=f"definition: {latex(e)} := {latex(e2)}", reason=row.reason))
                 prev = _unfold(e2, definitions)
                 first_expr = first_expr if first_expr is not None else prev
+                chains.append([prev, None, set()])
                 parsed_any = True
                 index += 1
                 k += 2
@@ -471,6 +495,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                                                reason=row.reason))
                 prev = _unfold(e, definitions)
                 first_expr = first_expr if first_expr is not None else prev
+                chains.append([prev, None, set()])
                 parsed_any = True
             else:
                 cur = _unfold(e, definitions)
@@ -488,6 +513,9 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                                                   compared=(prev, cur, step_assume, rel)))
                 prev = cur
                 last_expr = cur
+                if chains:
+                    chains[-1][1] = cur
+                    chains[-1][2].add(rel)
                 parsed_any = True
             index += 1
             k += 1
@@ -498,7 +526,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
         where = f"{file}:{bad.line}: " if bad else f"{file}: "
         raise DeriveError(where + (f"{bad.message}: {bad.latex[:80]}" if bad else "nothing could be read"))
     if against:
-        report.against = _against(against, first_expr, last_expr, assume, timeout, proofs_path)
+        report.against = _against(against, chains, assume, timeout, proofs_path)
     report.seconds = time.perf_counter() - start
     return report
 
@@ -550,22 +578,68 @@ def _from_verdict(index, row, shown, v: Verdict, read_as, relation="=", compared
                       assumptions=v.assumptions, compared=compared)
 
 
-def _against(name, first, last, assume, timeout, proofs_path):
-    """Compare the derivation's result (first = last) with a built-in proof's result."""
-    from ..proofs.discover import DEFAULT_PATH, discover, select
+def _against(name, chains, assume, timeout, proofs_path):
+    """Does one chain of the derivation establish the proof's result?
 
-    entry = select(discover([proofs_path or DEFAULT_PATH]), [name])[0]
+    A chain of equalities whose first and last expressions are the proof's two sides (in
+    either order), each proved equal to its side under the proof's assumptions. Comparing
+    ``first - last`` with ``lhs - rhs`` is not enough: both are 0 for every correct
+    derivation of anything. The proof comes from the built-in proofs shipped with derive,
+    or from the file or folder given explicitly (``--proofs PATH``); nothing is imported
+    from the current folder.
+    """
+    from ..proofs.discover import builtin_path, discover, select
+
+    entry = select(discover([proofs_path or builtin_path()]), [name])[0]
     proof = entry.build()
-    if first is None or last is None:
-        return {"name": name, "status": "unknown", "detail": "the derivation has no result to compare"}
+    if proof.result_relation != "=":
+        return {"name": name, "status": "unknown", "detail": "the proof's result is not an equality"}
     lhs, rhs = proof.unfold(proof.given_expr), proof.unfold(proof.steps[-1].expr)
-    v = equal(first - last, lhs - rhs, assume={**proof.assume, **assume}, timeout=timeout)
-    if v.status != "proved":
-        v2 = equal(last, rhs, assume={**proof.assume, **assume}, timeout=timeout)
-        if v2.status == "proved":
-            v = v2
-    return {"name": name, "status": v.status, "method": v.method, **(
-        {"counterexample": v.counterexample} if v.counterexample else {})}
+    domains = {**proof.assume, **assume}
+    candidates = [(a, b) for a, b, rels in chains if b is not None and rels <= {"="}]
+    if not candidates:
+        return {"name": name, "status": "unknown", "detail": "the derivation has no chain of equalities to compare"}
+    refuted = None
+    for first, last, (side_l, side_r, domains) in ((f, g, r) for f, g in reversed(candidates)
+                                                    for r in _renamings(lhs, rhs, domains, f, g)):
+        for side1, side2 in ((side_l, side_r), (side_r, side_l)):
+            v1 = equal(first, side1, assume=domains, timeout=timeout)
+            if v1.status != "proved":
+                refuted = refuted or (v1 if v1.status == "refuted" else None)
+                continue
+            v2 = equal(last, side2, assume=domains, timeout=timeout)
+            if v2.status == "proved":
+                return {"name": name, "status": "proved",
+                        "method": f"the chain starts at one side of the result ({v1.method}) and ends at "
+                                  f"the other ({v2.method})"}
+            refuted = refuted or (v2 if v2.status == "refuted" else None)
+    if refuted is not None and all(equal(f, s, assume=domains, timeout=timeout).status == "refuted"
+                                   for f, _ in candidates for s in (lhs, rhs)):
+        return {"name": name, "status": "refuted", "method": "no chain starts at either side of the result",
+                "counterexample": refuted.counterexample}
+    return {"name": name, "status": "unknown",
+            "detail": "no chain of the derivation was shown to run from one side of the result to the other"}
+
+
+def _renamings(lhs, rhs, domains, first, last, limit: int = 3):
+    """The proof's sides (and assumptions) with its free symbols renamed to the chain's: a
+    result about ``a`` is the same result about ``z`` (the names are bound by "for all")."""
+    from itertools import permutations
+
+    theirs = sorted((x for x in (lhs - rhs).free_symbols if isinstance(x, sp.Symbol)), key=str)
+    ours = sorted((x for x in (first - last).free_symbols if isinstance(x, sp.Symbol)), key=str)
+    yield lhs, rhs, domains
+    if {x.name for x in theirs} == {x.name for x in ours} or len(theirs) != len(ours) or len(ours) > limit:
+        return
+    for perm in permutations(ours):
+        mapping = {a: sp.Symbol(b.name, **a.assumptions0) for a, b in zip(theirs, perm)}
+        renamed = dict(domains)
+        for a, b in zip(theirs, perm):
+            if a.name in domains:
+                renamed[b.name] = domains[a.name]
+                if a.name not in {x.name for x in perm}:
+                    renamed.pop(a.name, None)
+        yield substitute(lhs, mapping), substitute(rhs, mapping), renamed
 
 
 def grade(path, against: Optional[str] = None, timeout: float = 10.0, proofs_path=None) -> GradeReport:

@@ -8,9 +8,11 @@ row marked as such, never the end of the run. Input files are only read.
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
+import math
 import os
 import sys
 import time
@@ -22,20 +24,44 @@ MARK = {"given": " ", "proved": "✓", "refuted": "✗", "unknown": "?", "unpars
 COLOUR = {"proved": "ForestGreen", "given": "black", "refuted": "red", "unknown": "orange", "unparsed": "gray"}
 
 
+def positive_number(text: str) -> float:
+    """An argparse type: a positive, finite number (``nan``, ``inf`` and ``-1`` are usage errors)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a positive, finite number")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a positive whole number."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a positive whole number")
+    return value
+
+
 def add_grade_parser(sub) -> None:
     p = sub.add_parser("grade", help="check a person's LaTeX derivation line by line")
     p.add_argument("target", metavar="FILE|DIR", help="a .tex file, or a folder of them")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--against", metavar="NAME", help="also compare the result with a built-in proof's")
     p.add_argument("--latex", metavar="OUT.tex", help="write the derivation back with every line marked")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds per step (default 10)")
-    p.add_argument("--file-timeout", type=float, default=300.0,
+    p.add_argument("--timeout", type=positive_number, default=10.0, help="seconds per step (default 10)")
+    p.add_argument("--file-timeout", type=positive_number, default=300.0,
                    help="seconds per file in a folder; a file still running then is stopped (default 300)")
-    p.add_argument("--file-memory", type=float, default=2048.0, metavar="MB",
+    p.add_argument("--file-memory", type=positive_number, default=2048.0, metavar="MB",
                    help="address-space bound per grading process (and its worker), in MB (default 2048)")
-    p.add_argument("-j", "--jobs", type=int, default=None, help="files graded at once (default: one per core)")
+    p.add_argument("-j", "--jobs", type=positive_int, default=None, help="files graded at once (default: one per core)")
     p.add_argument("--out", default=".", help="folder for derive-grades.csv/.json when grading a folder")
-    p.add_argument("--path", help="where the built-in proofs for --against are (default ./proofs)")
+    p.add_argument("--proofs", "--path", dest="path", metavar="PATH",
+                   help="a proof file or folder for --against (default: derive's built-in proofs; "
+                        "./proofs is never read unless named here)")
     p.set_defaults(func=cmd_grade)
 
 

@@ -19,6 +19,26 @@ from .proof import Proof
 DEFAULT_PATH = Path("proofs")
 
 
+def builtin_path() -> Path:
+    """The built-in proofs: the ``proofs/`` folder of derive's own source tree, found next to
+    the installed ``derive`` package (an editable or source install), never the current
+    folder's ``./proofs`` (``derive grade --against`` in an untrusted folder must not run
+    its code). A wheel does not carry them: then say so, and ``--proofs PATH`` names them.
+    """
+    package = Path(__file__).resolve().parents[1]
+    root = package.parent
+    folder = root / "proofs"
+    project = root / "pyproject.toml"
+    try:
+        ours = project.is_file() and 'name = "derive"' in project.read_text(encoding="utf-8")
+    except OSError:
+        ours = False
+    if not (ours and folder.is_dir()):
+        raise ProofError(f"the built-in proofs are not installed with this copy of derive (looked for "
+                         f"{folder}); pass --proofs PATH to name a proof file or folder")
+    return folder
+
+
 @dataclass
 class Entry:
     """A proof found in a file, built on demand (instantiated proofs can be costly)."""

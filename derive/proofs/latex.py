@@ -147,7 +147,9 @@ def proof_latex(proof, report=None, standalone_math: bool = False, heading: str 
         return body
     parts = [f"\\{heading}{{{escape_text(proof.title)}}}", f"\\label{{proof:{proof.name}}}",
              f"\\noindent\\textbf{{Result}} (\\texttt{{{escape_text(proof.name)}}}).\\quad "
-             f"${latex(proof.result.lhs)} {proof.result_relation} {latex(proof.result.rhs)}$"]
+             + (f"${latex(proof.result.lhs)} {proof.result_relation} {latex(proof.result.rhs)}$"
+                if proof.result_relation is not None  # a chain mixing >= and <= has no result
+                else r"none: the chain mixes $\geq$ and $\leq$ steps")]
     if proof.assume:
         parts.append(f"\n\\noindent\\textbf{{Assumptions.}}\\quad {assumptions_latex(proof.assume)}.")
     if proof.define:

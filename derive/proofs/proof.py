@@ -191,10 +191,13 @@ class Proof:
         return sp.Eq(self.shown_given, last, evaluate=False)
 
     @property
-    def result_relation(self) -> str:
-        """The relation of the whole chain: = unless some step is an inequality."""
+    def result_relation(self) -> Optional[str]:
+        """The relation of the whole chain: = unless some step is an inequality; None when
+        the chain mixes ``\\geq`` and ``\\leq`` (``a >= b <= c`` relates ``a`` and ``c`` in no way)."""
         rels = {s.rel for s in self.steps if s.expect == "proved"} - {"="}
-        return RELATIONS[rels.pop()][1] if len(rels) == 1 else "="
+        if len(rels) > 1:
+            return None
+        return RELATIONS[rels.pop()][1] if rels else "="
 
     def links(self):
         """``(index, step, expression it follows)``: the chain as the checker walks it (a
@@ -217,6 +220,8 @@ class Proof:
     def _link_error(self) -> str:
         if self.given_expr is None or not self.steps:
             return "the chain is empty"
+        if self.result_relation is None:
+            return "the chain mixes >= and <= steps: it proves no relation between its ends"
         if self.claim is not None:
             lhs, rhs = self.claim.lhs, self.claim.rhs
             if self.given_expr != lhs:
