@@ -20,7 +20,7 @@ PROVED = [
     (I / sqrt(x), sqrt(-1 / x)),
     (cos(2 * pi / 17), sp.sympify("(-1 + sqrt(17) + sqrt(34 - 2*sqrt(17)))/16 + 2*sqrt(17 + 3*sqrt(17) "
                                   "- sqrt(34 - 2*sqrt(17)) - 2*sqrt(34 + 2*sqrt(17)))/16")),
-    (sp.Integer(452), sp.Float("4.52") * 10 ** 2),
+    (sp.Integer(452), sp.Rational("4.52") * 10 ** 2),
     ((4 * sqrt(3) * I + 4) ** sp.Rational(1, 5), 8 ** sp.Rational(1, 5) * (cos(pi / 15) + I * sin(pi / 15))),
     (sp.atan(sp.Rational(1, 2)), pi / 2 - sp.atan(2)),
     (sp.oo, 2 * sp.oo),
@@ -28,6 +28,7 @@ PROVED = [
 
 REFUTED = [
     (sp.Float("0.333333333333333"), sp.Rational(1, 3)),
+    (sp.Integer(452), sp.Float("4.52") * 10 ** 2),  # a float is its binary value: 452.00000000000006
     (sp.oo, -sp.oo),
     (1 / sqrt(x), sqrt(1 / x)),
     (sin(2 * x), 2 * sin(x)),
@@ -73,5 +74,8 @@ def test_no_chain_takes_a_nonzero_difference_to_zero(diff):
 
 
 def test_decimals_are_read_as_written():
-    v = equal(sp.Float("0.1") + sp.Float("0.2"), sp.Float("0.3"))
-    assert v.status == "proved" and "rational" in v.method
+    """Decimals written in LaTeX are the decimals written; a float is its exact binary value."""
+    from derive import parse_latex
+
+    assert equal(parse_latex("0.1 + 0.2"), parse_latex("0.3")).status == "proved"
+    assert equal(sp.Float("0.1") + sp.Float("0.2"), sp.Float("0.3")).status == "refuted"

@@ -629,6 +629,9 @@ def name_key(name: str) -> str:
     """
     reader = _Reader(Context())
     text = _normalise(name.strip())
+    word = re.match(r"([A-Za-z]{2,})(?=$|_|\^)", text)
+    if word and word.group(1) in GREEK:
+        text = "\\" + text  # "lambda" in a header is the letter \lambda, as the reader names it
     m = None
     for pat in (re.compile(r"(?P<base>%s)%s(?:%s)?$" % (_ATOM_BASE, _layer(0), _sub(0))),
                 re.compile(r"(?P<base>%s)%s%s$" % (_ATOM_BASE, _sub(1), _layer(1))),
@@ -638,6 +641,8 @@ def name_key(name: str) -> str:
         if m:
             break
     if m is None:
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name.strip()):
+            return name.strip()  # a plain word: the name as written
         raise reader.error(name, 0, f"cannot read {name!r} as one name")
     d = m.groupdict()
     layer = next((d[k] for k in d if k.startswith("layer") and d[k]), None)
