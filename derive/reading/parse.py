@@ -502,7 +502,7 @@ def _two_sided_limits(expr, reader: _Reader, text: str):
     if any(sides) and not all(sides):
         raise reader.error(text, text.index("\\lim"), "one-sided and two-sided limits in one formula "
                                                       "(write them on separate lines)")
-    if any(sides):
+    if any(sides) or not sides:  # no \lim here: its limits came from a part read (and settled) apart
         return expr
     return expr.replace(lambda e: isinstance(e, sp.Limit) and e.args[2].is_finite,
                         lambda e: sp.Limit(e.args[0], e.args[1], e.args[2], "+-"))
