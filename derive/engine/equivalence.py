@@ -27,6 +27,7 @@ import sympy as sp
 from .assumptions import Domain, domain_of_symbol, parse_assumptions
 from .certificate import certify_order, certify_pair, doit
 from .elementary import decide_constants, exact_decimals
+from .matrices import check_shapes, decide_matrices, involves_matrices, matrix_kinds
 from .probe import probe, size_symbols
 from .traverse import atoms_of, free_of, substitute
 from .worker import run_bounded
@@ -141,6 +142,10 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
 
     if lhs == rhs:
         return verdict("proved", "identical (after SymPy's evaluation under the assumptions)")
+    if involves_matrices(lhs, rhs):  # shapes, canonical form, exact probe (derive.engine.matrices)
+        settled = decide_matrices(lhs, rhs, matrix_kinds(domains), relation=relation)
+        if settled is not None:
+            return Verdict(**{**settled, "assumptions": tuple(dict.fromkeys(used + settled["assumptions"]))})
     if not (size_symbols(lhs) or size_symbols(rhs)):
         lhs, rhs = doit(lhs), doit(rhs)  # once, for the probe and the certificate alike
         if lhs == rhs:
@@ -202,6 +207,8 @@ def compare(lhs, rhs, relation: str = "==", assume: Optional[Mapping[str, object
         raise ValueError(f"relation must be one of {RELATIONS}")
     lhs, rhs = as_expr(lhs, "lhs"), as_expr(rhs, "rhs")
     domains = parse_assumptions(assume)
+    if involves_matrices(lhs, rhs):
+        check_shapes(lhs, rhs, relation)  # a mismatch raises ShapeMismatch here, naming both shapes
     if not isinstance(timeout, (int, float)) or timeout <= 0:
         raise ValueError("timeout must be a positive number of seconds")
     start = time.perf_counter()
