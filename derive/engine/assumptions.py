@@ -40,6 +40,8 @@ _KEYWORDS = {
     "diagonal": ("matrix", None, None, True, True),
     "orthonormal columns": ("matrix", None, None, True, True),
     "invertible": ("matrix", None, None, True, True),
+    # a group of vectors, the key naming them "u_1,u_2,u_3": u_i^T u_j = delta_ij
+    "orthonormal": ("matrix", None, None, True, True),
 }
 
 

@@ -132,7 +132,7 @@ def declared(domains, kind: str) -> frozenset:
     return frozenset(n for n, d in domains.items() if d.text == kind)
 
 
-def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") -> Verdict:
+def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==", matrices: bool = True) -> Verdict:
     """The ladder itself, run in-process (``equal`` runs it in the worker)."""
     start = time.perf_counter()
     lhs, rhs, used = apply_domains(lhs, rhs, domains)
@@ -142,10 +142,12 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
 
     if lhs == rhs:
         return verdict("proved", "identical (after SymPy's evaluation under the assumptions)")
-    if involves_matrices(lhs, rhs):  # shapes, canonical form, exact probe (derive.engine.matrices)
+    if matrices and involves_matrices(lhs, rhs):  # shapes, canonical form, exact probe (engine.matrices)
         settled = decide_matrices(lhs, rhs, matrix_kinds(domains), relation=relation)
         if settled is not None:
-            return Verdict(**{**settled, "assumptions": tuple(dict.fromkeys(used + settled["assumptions"]))})
+            v = Verdict(**{**settled, "assumptions": tuple(dict.fromkeys(used + settled["assumptions"]))})
+            rest = decide(lhs, rhs, domains, progress, relation, False) if v.status == "unknown" else v
+            return rest if rest.status != "unknown" else v
     if not (size_symbols(lhs) or size_symbols(rhs)):
         lhs, rhs = doit(lhs), doit(rhs)  # once, for the probe and the certificate alike
         if lhs == rhs:

@@ -40,24 +40,98 @@ def _is_scalar_matrix(f) -> bool:
     return isinstance(f, MatrixExpr) and f.shape == (1, 1)
 
 
-def derivative(f, X, layout: str = "denominator"):
-    """``∂f/∂X`` for a scalar or ``1 x 1`` ``f`` (the gradient) or a column vector ``f`` (the Jacobian)."""
+_T = sp.Dummy("t")
+
+
+def elementwise_derivative(fn):
+    """``f'`` of the scalar function applied element-wise (a ``Lambda`` in one variable)."""
+    if isinstance(fn, sp.Lambda):
+        (v,) = fn.variables
+        return sp.Lambda(_T, sp.diff(fn.expr, v).xreplace({v: _T}))
+    return sp.Lambda(_T, sp.diff(fn(_T), _T))
+
+
+def _jacobian(f, x):
+    """Denominator-layout Jacobian ``∂f/∂x`` (``x.rows x f.rows``) of a column vector ``f``, by rules."""
+    from sympy import DiagMatrix, HadamardProduct, Identity, MatAdd, MatMul, ZeroMatrix
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+    if f == x:
+        return Identity(x.rows)
+    if not f.has(x):
+        return ZeroMatrix(x.rows, f.rows)
+    if isinstance(f, MatAdd):
+        return MatAdd(*[_jacobian(a, x) for a in f.args]).doit()
+    if isinstance(f, MatMul):
+        coeff, mats = f.as_coeff_matrices()
+        if any(m.has(x) for m in mats[:-1]) or (coeff != 1 and sp.sympify(coeff).has(x)):
+            raise NotImplementedError(f"a product with {x} in a non-last factor: {f}")
+        inner = _jacobian(mats[-1], x)
+        outer = MatMul(*mats[:-1]).T if len(mats) > 1 else None
+        out = MatMul(inner, outer) if outer is not None else inner
+        return coeff * out if coeff != 1 else out
+    if isinstance(f, ElementwiseApplyFunction):
+        d = ElementwiseApplyFunction(elementwise_derivative(f.function), f.expr)
+        return _jacobian(f.expr, x) * DiagMatrix(d)
+    if isinstance(f, HadamardProduct) and len(f.args) == 2:
+        a, b = f.args
+        return _jacobian(a, x) * DiagMatrix(b) + _jacobian(b, x) * DiagMatrix(a)
+    raise NotImplementedError(f"no Jacobian rule for {type(f).__name__}")
+
+
+_DONE: dict = {}
+
+
+def derivative(f, X, layout: str = "denominator", check: bool = True):
+    """Cached :func:`_derivative` (a proof carries the same derivative out at every step)."""
+    key = (f, X, layout, check)
+    if key not in _DONE:
+        if len(_DONE) > 256:
+            _DONE.clear()
+        _DONE[key] = _derivative(f, X, layout, check)
+    return _DONE[key]
+
+
+def _derivative(f, X, layout: str = "denominator", check: bool = True):
+    """``∂f/∂X`` for a scalar or ``1 x 1`` ``f`` (the gradient) or a column vector ``f`` (the Jacobian).
+
+    Gradients come from SymPy's matrix-derivative rules (a 1x1 ``f`` as its trace), Jacobians
+    from the rules of :func:`_jacobian`; with ``check`` every result is re-derived entrywise
+    with symbolic entries at sizes 2 and 3 and refused (``NotImplementedError``) if it differs.
+    """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
     if not isinstance(X, MatrixSymbol):
         raise TypeError(f"differentiate with respect to a matrix symbol, not {X!r}")
     if _is_scalar_matrix(f):
-        d = Trace(f).diff(X)
+        d = _to_matrix(Trace(f).diff(X))
     elif isinstance(f, MatrixExpr):
         if not (sp.sympify(f.cols) == 1 and sp.sympify(X.cols) == 1):
             raise NotImplementedError("Jacobians are defined here for a column vector w.r.t. a column vector")
-        d = f.diff(X)
+        d = _jacobian(f, X)
     else:
-        d = sp.sympify(f).diff(X)
-    d = _to_matrix(d)
+        d = _to_matrix(sp.sympify(f).diff(X))
+    if check:
+        sizes = {s for e in (f, X) for s in _shape_symbols(e)}
+        literal = [int(x) for e in (f, X, d) if isinstance(e, MatrixExpr) for x in e.shape
+                   if sp.sympify(x).is_Integer]
+        if max(literal, default=0) <= 4:
+            for k in (2, 3):
+                if not check_entrywise(d, f, X, {s: sp.Integer(k) for s in sizes}):
+                    raise NotImplementedError(f"the derivative {d} failed its entrywise check at size {k}")
     if layout == "numerator" and isinstance(d, MatrixExpr):
         d = d.T
     return d
+
+
+def _shape_symbols(e) -> set:
+    out = set()
+    if isinstance(e, sp.Basic):
+        for node in sp.preorder_traversal(e):
+            if isinstance(node, MatrixExpr):
+                for dim in node.shape:
+                    out |= sp.sympify(dim).free_symbols
+    return out
 
 
 def gradient(f, X, layout: str = "denominator"):
@@ -72,14 +146,56 @@ def jacobian(y, x, layout: str = "denominator"):
     return derivative(y, x, layout)
 
 
+class MatrixDerivative(MatrixExpr):
+    """``∂f/∂X`` left unevaluated, in a stated layout: what a proof's first line writes.
+
+    ``doit()`` (and ``equal()``) carry it out by :func:`derivative`; the shape is known
+    without carrying it out: gradients have the shape of ``X`` (denominator layout), Jacobians
+    of column vectors are ``X.rows x f.rows`` (transposed in numerator layout).
+    """
+
+    def __new__(cls, f, X, layout="denominator"):
+        if str(layout) not in LAYOUTS:
+            raise ValueError(f"layout must be one of {LAYOUTS}")
+        return super().__new__(cls, sp.sympify(f), X, sp.core.symbol.Str(str(layout)))
+
+    @property
+    def function(self):
+        return self.args[0]
+
+    @property
+    def variable(self):
+        return self.args[1]
+
+    @property
+    def layout(self) -> str:
+        return self.args[2].name
+
+    @property
+    def shape(self):
+        f, X = self.function, self.variable
+        if not isinstance(f, MatrixExpr) or _is_scalar_matrix(f):
+            return X.shape if self.layout == "denominator" else (X.cols, X.rows)
+        return (X.rows, f.rows) if self.layout == "denominator" else (f.rows, X.rows)
+
+    def doit(self, **hints):
+        return derivative(self.function, self.variable, self.layout)
+
+    def _latex(self, printer):
+        return r"\frac{\partial %s}{\partial %s}" % (printer._print(self.function), printer._print(self.variable))
+
+
 def carry_out_derivatives(e):
-    """Every ``Derivative(f, X)`` with a matrix symbol ``X`` carried out (denominator layout)."""
+    """Every ``MatrixDerivative`` and ``Derivative(f, X)`` (``X`` a matrix symbol) carried out."""
     def is_matrix_derivative(d):
+        if isinstance(d, MatrixDerivative):
+            return True
         return isinstance(d, sp.Derivative) and len(d.variables) == 1 and isinstance(d.variables[0], MatrixSymbol)
 
-    if not (isinstance(e, sp.Basic) and e.has(sp.Derivative)):
+    if not (isinstance(e, sp.Basic) and (e.has(sp.Derivative) or e.has(MatrixDerivative))):
         return e
-    return e.replace(is_matrix_derivative, lambda d: derivative(d.expr, d.variables[0]))
+    return e.replace(is_matrix_derivative,
+                     lambda d: d.doit() if isinstance(d, MatrixDerivative) else derivative(d.expr, d.variables[0]))
 
 
 def check_entrywise(result, f, X, sizes: dict, layout: str = "denominator") -> bool:
@@ -101,10 +217,8 @@ def check_entrywise(result, f, X, sizes: dict, layout: str = "denominator") -> b
         values[C] = sp.ImmutableMatrix(*C.shape, lambda i, j, n=M.name: sp.Symbol(f"{n}_{i}_{j}", real=True))
 
     def explicit(e):
-        e = sp.sympify(e).xreplace(sizes).xreplace(values).doit()
-        if isinstance(e, MatrixExpr):
-            e = e.as_explicit()
-        return sp.Matrix(e) if isinstance(e, sp.MatrixBase) else sp.Matrix([[e]])
+        out = explicit_value(sp.sympify(e).xreplace(sizes), values)
+        return out if isinstance(out, sp.MatrixBase) else sp.Matrix([[out]])
 
     Xv = values[conc(X)]
     F = explicit(f)
@@ -120,4 +234,66 @@ def check_entrywise(result, f, X, sizes: dict, layout: str = "denominator") -> b
         want = want.T
     if want.shape != R.shape:
         return False
-    return all(sp.simplify(sp.expand(a - b)) == 0 for a, b in zip(want, R))
+    return all(sp.expand(a - b) == 0 or sp.simplify(a - b) == 0 for a, b in zip(want, R))
+
+
+def explicit_value(e, values: dict):
+    """``e`` with matrix symbols replaced by the explicit matrices ``values``, computed node by node
+    (products as explicit products: no ``Sum`` objects, unlike ``as_explicit``)."""
+    from sympy import (BlockMatrix, DiagMatrix, HadamardProduct, Identity, Inverse, MatAdd, MatMul, MatPow,
+                       Transpose, ZeroMatrix)
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+    def ev(x):
+        if isinstance(x, MatrixSymbol):
+            return sp.Matrix(values[x]) if x in values else sp.Matrix(x.as_explicit())
+        if isinstance(x, sp.MatrixBase):
+            return sp.Matrix(x)
+        if isinstance(x, Identity):
+            return sp.eye(int(x.rows))
+        if isinstance(x, ZeroMatrix):
+            return sp.zeros(int(x.rows), int(x.cols))
+        if isinstance(x, MatAdd):
+            parts = [ev(a) for a in x.args]
+            out = parts[0]
+            for p in parts[1:]:
+                out = out + p
+            return out
+        if isinstance(x, MatMul):
+            coeff, mats = x.as_coeff_matrices()
+            out = ev(mats[0])
+            for a in mats[1:]:
+                out = out * ev(a)
+            return (ev(coeff) * out) if coeff != 1 else out
+        if isinstance(x, Transpose):
+            return ev(x.arg).T
+        if isinstance(x, Inverse):
+            return ev(x.arg).inv()
+        if isinstance(x, MatPow) and x.args[1].is_Integer:
+            return ev(x.args[0]) ** int(x.args[1])
+        if isinstance(x, HadamardProduct):
+            parts = [ev(a) for a in x.args]
+            out = parts[0]
+            for p in parts[1:]:
+                out = out.multiply_elementwise(p)
+            return out
+        if isinstance(x, DiagMatrix):
+            v = ev(x.args[0])
+            return sp.diag(*list(v))
+        if isinstance(x, ElementwiseApplyFunction):
+            return ev(x.expr).applyfunc(x.function)
+        if isinstance(x, BlockMatrix):
+            return sp.Matrix(sp.BlockMatrix(x.blocks.applyfunc(ev)).as_explicit())
+        if isinstance(x, MatrixDerivative):
+            return ev(x.doit())
+        if isinstance(x, Trace):
+            return ev(x.arg).trace()
+        if isinstance(x, MatrixExpr):
+            return sp.Matrix(x.xreplace(values).as_explicit())
+        if isinstance(x, sp.Basic) and (x.has(MatrixExpr) or x.atoms(MatrixSymbol)):
+            if isinstance(x, sp.MatrixElement):
+                return ev(x.parent)[int(x.i), int(x.j)]
+            return x.func(*[ev(a) for a in x.args])
+        return x
+
+    return ev(e)
