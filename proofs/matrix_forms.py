@@ -40,6 +40,7 @@ delta_next = MatrixSymbol(display_as("delta^(l+1)", r"\boldsymbol{\delta}^{(l+1)
 g_prime = ElementwiseApplyFunction(sp.Lambda(t, sp.Derivative(g(t), t)), z)
 #: what the LaTeX shows for g'(z^(l)) (the element-wise derivative, a vector)
 G_PRIME = MatrixSymbol(display_as("g'(z^(l))", r"g'(\mathbf{z}^{(l)})"), n_l, 1)
+DIAG_G_PRIME = MatrixSymbol(display_as("diag(g'(z^(l)))", r"\mathrm{diag}(g'(\mathbf{z}^{(l)}))"), n_l, n_l)
 G_OF_Z = MatrixSymbol(display_as("g(z^(l))", r"g(\mathbf{z}^{(l)})"), n_l, 1)
 
 delta_rule_matrix_form = (
@@ -50,11 +51,11 @@ delta_rule_matrix_form = (
                r"$\delta^{(l)} = \partial L/\partial z^{(l)} = (\partial z^{(l+1)}/\partial z^{(l)})\,\delta^{(l+1)}$, "
                r"the first line. The widths $n_l$, $n_{l+1}$ are symbols; $\odot$ is the element-wise product. "
                r"Entry $j$ of the result is $g'(z_j)\sum_k W_{kj}\delta_k$, the rule of backprop\_hidden\_delta.")
-    .given(MatrixDerivative(W * z.applyfunc(g) + b, z) * delta_next,
-           display=MatrixDerivative(W * G_OF_Z + b, z) * delta_next)
+    .given(sp.MatMul(MatrixDerivative(W * z.applyfunc(g) + b, z), delta_next),
+           display=sp.MatMul(MatrixDerivative(W * G_OF_Z + b, z), delta_next))
     .step(DiagMatrix(g_prime) * W.T * delta_next,
           r"$\partial (W g(z) + b)/\partial z = \mathrm{diag}(g'(z))\,W^T$ (denominator layout)",
-          display=DiagMatrix(G_PRIME) * W.T * delta_next)
+          display=DIAG_G_PRIME * W.T * delta_next)
     .step(HadamardProduct(W.T * delta_next, g_prime), r"$\mathrm{diag}(v)\,u = u \odot v$",
           display=HadamardProduct(W.T * delta_next, G_PRIME))
 )
@@ -96,8 +97,8 @@ quadratic_error_eigen_expansion_vectors = (
                r"$H u_i = \lambda_i u_i$ (so $H = \sum_i \lambda_i u_i u_i^T$ on their span, the Where line) and "
                r"$w - w^* = \sum_i \alpha_i u_i$. Three eigen-directions are written out; the dimension $n$ of the "
                r"vectors is a symbol ($n \geq 3$). The generic-$d$ matrix form is quadratic\_error\_eigen\_expansion.")
-    .given(HALF * (w - w_star).T * Hq * (w - w_star))
-    .step(HALF * span.T * Hq * span, r"$w - w^* = \sum_i \alpha_i u_i$")
+    .given(sp.MatMul(HALF, (w - w_star).T, Hq, w - w_star))
+    .step(sp.MatMul(HALF, span.T, Hq, span), r"$w - w^* = \sum_i \alpha_i u_i$")
     .step(HALF * span.T * sum((al * li * ui for al, li, ui in zip(alpha, lam, u)), sp.ZeroMatrix(n, 1)),
           r"$H u_j = \lambda_j u_j$")
     .step(HALF * sum((lam[jj] * alpha[ii] * alpha[jj] * u[ii].T * u[jj] for ii in range(3) for jj in range(3)),

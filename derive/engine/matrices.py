@@ -55,6 +55,7 @@ import sympy as sp
 from sympy import (BlockMatrix, DiagMatrix, HadamardProduct, Identity, Inverse, MatAdd, MatMul, MatPow,
                    MatrixExpr, MatrixSymbol, Trace, Transpose, ZeroMatrix)
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.matexpr import MatrixElement
 from sympy.polys.matrices import DomainMatrix
 
 from ..errors import DeriveError
@@ -469,6 +470,11 @@ class Canon:
         """
         if not w:
             return sp.sympify(dim)
+        inner = next((k for k in map(self._inner_product, (w, w[1:] + w[:1])) if k is not None), None)
+        if inner is not None:  # a^T b of columns = Σ_i Π_k f_k,i over every Hadamard factor f_k
+            if inner not in self.traces:
+                self.traces[inner] = sp.Dummy(f"tr{len(self.traces)}")
+            return self.traces[inner]
         cands = [w[i:] + w[:i] for i in range(len(w))]
         if depth < 20:
             for r in cands[1:]:
@@ -485,6 +491,22 @@ class Canon:
         if best not in self.traces:
             self.traces[best] = sp.Dummy(f"tr{len(self.traces)}")
         return self.traces[best]
+
+    def _inner_product(self, w: tuple):
+        """``("sum of products", factors...)`` for a word ``a^T b`` of two columns, else None."""
+        if len(w) != 2 or not (_is_one(w[0].rows) and _is_one(w[1].cols)):
+            return None
+        col = self.transpose({(w[0],): sp.S.One})
+        if len(col) != 1:
+            return None
+        (cw, cc), = col.items()
+        if cc != 1 or len(cw) != 1:
+            return None
+
+        def flat(f):
+            return list(f.args) if isinstance(f, HadamardProduct) else [f]
+
+        return ("sum of products",) + tuple(sorted(flat(cw[0]) + flat(w[1]), key=_key))
 
     def trace(self, e):
         out = sp.S.Zero
@@ -593,7 +615,7 @@ class Evaluator:
             for v in range(self.dim(lo), self.dim(hi) + 1):
                 out += self.scal(e.function.xreplace({i: sp.Integer(v)}))
             return out
-        if isinstance(e, sp.MatrixElement):
+        if isinstance(e, MatrixElement):
             M = self.mat(e.parent)
             return M[self.dim(e.i), self.dim(e.j)].element
         raise NotRational(type(e).__name__)
@@ -800,7 +822,7 @@ def probe_matrices(lhs, rhs, kinds, seed: int = 20261125):
             continue
         lv = lv[0, 0].element if isinstance(lv, DomainMatrix) and not isinstance(rv, DomainMatrix) else lv
         rv = rv[0, 0].element if isinstance(rv, DomainMatrix) and not isinstance(lv, DomainMatrix) else rv
-        if lv == rv:
+        if _same_value(lv, rv):
             agreed += 1
             continue
         cex = {str(s): str(v) for s, v in size_vals.items()}
@@ -814,6 +836,15 @@ def probe_matrices(lhs, rhs, kinds, seed: int = 20261125):
                      "exact rational arithmetic (too large for the second, explicit re-check)")
         return cex, agreed, notes
     return None, agreed, notes
+
+
+def _same_value(a, b) -> bool:
+    """Exact equality of two values (DomainMatrix ``==`` also compares the storage format)."""
+    if isinstance(a, DomainMatrix) and isinstance(b, DomainMatrix):
+        return a.shape == b.shape and a.to_list() == b.to_list()
+    if isinstance(a, DomainMatrix) or isinstance(b, DomainMatrix):
+        return False
+    return a == b
 
 
 def _recheck(lhs, rhs, size_vals, mats, scalars) -> Optional[bool]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sympy as sp
 from sympy import MatrixExpr, MatrixSymbol, Trace
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 LAYOUTS = ("denominator", "numerator")
 
@@ -68,7 +69,7 @@ def _jacobian(f, x):
             raise NotImplementedError(f"a product with {x} in a non-last factor: {f}")
         inner = _jacobian(mats[-1], x)
         outer = MatMul(*mats[:-1]).T if len(mats) > 1 else None
-        out = MatMul(inner, outer) if outer is not None else inner
+        out = inner * outer if outer is not None else inner
         return coeff * out if coeff != 1 else out
     if isinstance(f, ElementwiseApplyFunction):
         d = ElementwiseApplyFunction(elementwise_derivative(f.function), f.expr)
@@ -182,7 +183,10 @@ class MatrixDerivative(MatrixExpr):
         return derivative(self.function, self.variable, self.layout)
 
     def _latex(self, printer):
-        return r"\frac{\partial %s}{\partial %s}" % (printer._print(self.function), printer._print(self.variable))
+        f = printer._print(self.function)
+        if isinstance(self.function, (sp.Add, sp.MatAdd)):
+            f = r"\left(%s\right)" % f
+        return r"\frac{\partial %s}{\partial %s}" % (f, printer._print(self.variable))
 
 
 def carry_out_derivatives(e):
@@ -198,10 +202,11 @@ def carry_out_derivatives(e):
                      lambda d: d.doit() if isinstance(d, MatrixDerivative) else derivative(d.expr, d.variables[0]))
 
 
-def check_entrywise(result, f, X, sizes: dict, layout: str = "denominator") -> bool:
+def check_entrywise(result, f, X, sizes: dict, layout: str = "denominator", symmetric=()) -> bool:
     """True when ``result`` equals the entrywise derivative of ``f`` w.r.t. ``X`` at ``sizes``.
 
-    Every matrix symbol becomes an explicit matrix of symbols; ``f`` is expanded to explicit
+    Every matrix symbol becomes an explicit matrix of symbols (those named in ``symmetric`` with
+    ``S_ij = S_ji``); ``f`` is expanded to explicit
     entries and differentiated by ``sympy.diff`` entry by entry, independently of the rules above.
     """
     def conc(M):
@@ -214,7 +219,11 @@ def check_entrywise(result, f, X, sizes: dict, layout: str = "denominator") -> b
     values = {}
     for M in syms:
         C = conc(M)
-        values[C] = sp.ImmutableMatrix(*C.shape, lambda i, j, n=M.name: sp.Symbol(f"{n}_{i}_{j}", real=True))
+        if M.name in symmetric:
+            values[C] = sp.ImmutableMatrix(*C.shape, lambda i, j, n=M.name: sp.Symbol(f"{n}_{min(i, j)}_{max(i, j)}",
+                                                                                    real=True))
+        else:
+            values[C] = sp.ImmutableMatrix(*C.shape, lambda i, j, n=M.name: sp.Symbol(f"{n}_{i}_{j}", real=True))
 
     def explicit(e):
         out = explicit_value(sp.sympify(e).xreplace(sizes), values)
@@ -278,8 +287,8 @@ def explicit_value(e, values: dict):
                 out = out.multiply_elementwise(p)
             return out
         if isinstance(x, DiagMatrix):
-            v = ev(x.args[0])
-            return sp.diag(*list(v))
+            vals = list(ev(x.args[0]))
+            return sp.Matrix(len(vals), len(vals), lambda i, j: vals[i] if i == j else 0)
         if isinstance(x, ElementwiseApplyFunction):
             return ev(x.expr).applyfunc(x.function)
         if isinstance(x, BlockMatrix):
@@ -291,7 +300,7 @@ def explicit_value(e, values: dict):
         if isinstance(x, MatrixExpr):
             return sp.Matrix(x.xreplace(values).as_explicit())
         if isinstance(x, sp.Basic) and (x.has(MatrixExpr) or x.atoms(MatrixSymbol)):
-            if isinstance(x, sp.MatrixElement):
+            if isinstance(x, MatrixElement):
                 return ev(x.parent)[int(x.i), int(x.j)]
             return x.func(*[ev(a) for a in x.args])
         return x
