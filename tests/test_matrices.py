@@ -40,7 +40,7 @@ PROVED = [  # (lhs, rhs): every size, by the canonical form
     (HadamardProduct(A + B, C).T, HadamardProduct(A.T, C.T) + HadamardProduct(B.T, C.T)),
     (DiagMatrix(v) * A * x, HadamardProduct(v, A * x)),
     (x.T * DiagMatrix(v) * y, x.T * HadamardProduct(v, y)),
-    (x * x.T * y, (x.T * y)[0, 0] * x if False else x * (x.T * y)),
+    (x * x.T * y, x * (y.T * x)),
     (Trace(W * P) * c, c * Trace(P * W)),
     ((W * x - t).T * (W * x - t), x.T * W.T * W * x - 2 * x.T * W.T * t + t.T * t),
     ((A64 * B64 * C64).T, C64.T * B64.T * A64.T),
@@ -224,3 +224,15 @@ def test_wrong_gradients_are_refuted():
     assert equal(MatrixDerivative(x.T * A * x, x), 2 * A * x).status == "refuted"
     assert equal(MatrixDerivative((W * x - t).T * (W * x - t), W), (W * x - t) * x.T).status == "refuted"
     assert equal(MatrixDerivative(A * x, x), A).status == "refuted"   # numerator form in denominator layout
+
+
+def test_scalars_of_a_refutation_lie_in_their_domain():
+    q = Symbol("q")
+    v_ = equal(q * A * B, q * B * A, assume={"q": "0<q<1"})
+    assert v_.status == "refuted"
+    assert 0 < Fraction(v_.counterexample["q"]) < 1
+    k3 = size("k")
+    V = matrix("V", k3, k3)
+    Ak = matrix("A", k3, k3)
+    v_ = equal(V * Ak, Ak * V, assume={"k": "k>=4"})
+    assert v_.status == "refuted" and int(v_.counterexample["k"]) >= 4

@@ -143,7 +143,7 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==", 
     if lhs == rhs:
         return verdict("proved", "identical (after SymPy's evaluation under the assumptions)")
     if matrices and involves_matrices(lhs, rhs):  # shapes, canonical form, exact probe (engine.matrices)
-        settled = decide_matrices(lhs, rhs, matrix_kinds(domains), relation=relation)
+        settled = decide_matrices(lhs, rhs, matrix_kinds(domains), relation=relation, domains=domains)
         if settled is not None:
             v = Verdict(**{**settled, "assumptions": tuple(dict.fromkeys(used + settled["assumptions"]))})
             rest = decide(lhs, rhs, domains, progress, relation, False) if v.status == "unknown" else v

@@ -413,7 +413,8 @@ class Canon:
         if self.groups:
             for i in range(len(w) - 1):
                 a, b = w[i], w[i + 1]
-                if isinstance(a, Transpose) and isinstance(a.arg, MatrixSymbol) and isinstance(b, MatrixSymbol):
+                if isinstance(a, Transpose) and isinstance(a.arg, MatrixSymbol) and isinstance(b, MatrixSymbol) \
+                        and _is_one(b.cols) and _is_one(a.arg.cols):
                     ga, gb = self.groups.get(a.arg.name), self.groups.get(b.name)
                     if ga is not None and ga == gb:
                         return {w[:i] + w[i + 2:]: sp.S.One} if a.arg == b else {}
@@ -790,8 +791,29 @@ def _as_text(M: DomainMatrix) -> str:
     return str([[str(x) for x in row] for row in M.to_Matrix().tolist()])
 
 
-def probe_matrices(lhs, rhs, kinds, seed: int = 20261125):
-    """``(counterexample or None, points agreed, notes)``: exact values at concrete sizes."""
+def _scalar_value(s, domains, rng, trial: int):
+    """A rational inside the symbol's stated domain (its assumptions, or ``assume=``)."""
+    from .assumptions import domain_of_symbol
+    from .probe import _random_rational
+
+    dom = domains.get(s.name) if domains else None
+    if dom is None or getattr(dom, "kind", "") == "matrix":
+        dom = domain_of_symbol(s)
+    v = _random_rational(rng, dom, 1 if trial % 2 == 0 else -1)
+    return QQ(v.numerator, v.denominator)
+
+
+def _fits(size_vals: dict, domains) -> bool:
+    for s, v in size_vals.items():
+        dom = domains.get(s.name) if domains else None
+        if dom is not None and getattr(dom, "kind", "") != "matrix" and not dom.contains(Fraction(int(v))):
+            return False
+    return True
+
+
+def probe_matrices(lhs, rhs, kinds, seed: int = 20261125, domains: Optional[Mapping] = None):
+    """``(counterexample or None, points agreed, notes)``: exact values at concrete sizes, scalars
+    inside their stated domains."""
     rng = random.Random(seed)
     sizes = sorted(shape_sizes(lhs, rhs), key=str)
     syms = _matrix_symbols(lhs, rhs)
@@ -799,8 +821,11 @@ def probe_matrices(lhs, rhs, kinds, seed: int = 20261125):
     scal_syms = sorted({s for e in (lhs, rhs) if isinstance(e, sp.Basic)
                         for s in e.free_symbols if isinstance(s, sp.Symbol)} - set(sizes), key=str)
     agreed, notes = 0, []
-    for plan in _size_plans(sizes, rng, max(literal, default=0)):
+    for trial, plan in enumerate(_size_plans(sizes, rng, max(literal, default=0))):
         size_vals = {s: sp.Integer(v) for s, v in plan.items()}
+        if not _fits(size_vals, domains):
+            notes.append(f"{plan}: outside the stated sizes")
+            continue
         try:
             mats = _group_values(syms, kinds, size_vals, rng)
             for M in syms:
@@ -808,10 +833,7 @@ def probe_matrices(lhs, rhs, kinds, seed: int = 20261125):
                     continue
                 r, c = (int(sp.sympify(d).xreplace(size_vals)) for d in M.shape)
                 mats[M.name] = _value(M, kinds.get(M.name, ""), r, c, rng)
-            scalars = {}
-            for s in scal_syms:
-                q = QQ(_rand_int(rng) or 1, rng.randint(1, 3))
-                scalars[s] = q if not (s.is_positive and q <= 0) else -q if q < 0 else QQ(1, 2)
+            scalars = {s: _scalar_value(s, domains, rng, trial) for s in scal_syms}
             ev = Evaluator(mats, scalars, size_vals)
             lv, rv = ev(lhs), ev(rhs)
         except (NotRational, ZeroDivisionError, ValueError, TypeError, KeyError) as exc:
@@ -929,7 +951,7 @@ def _carry_out(e):
 
 
 def decide_matrices(lhs, rhs, kinds: Mapping[str, str], rules=(), define: Optional[Mapping] = None,
-                    relation: str = "==") -> Optional[dict]:
+                    relation: str = "==", domains: Optional[Mapping] = None) -> Optional[dict]:
     """A verdict (as a dict of :class:`~derive.engine.equivalence.Verdict` fields), or None to
     let the scalar ladder go on (nothing decided here and nothing wrong found)."""
     start = time.perf_counter()
@@ -967,7 +989,7 @@ def decide_matrices(lhs, rhs, kinds: Mapping[str, str], rules=(), define: Option
     general_rules = [r for r in rules]
     if general_rules:  # a point must satisfy the rules to refute; the probe cannot promise that
         return None
-    cex, agreed, notes = probe_matrices(lhs, rhs, kinds)
+    cex, agreed, notes = probe_matrices(lhs, rhs, kinds, domains=domains)
     if cex is not None:
         return verdict("refuted", "exact values at concrete sizes (rational matrices): " + notes[-1],
                        counterexample=cex, numerically_consistent=False, detail="; ".join(notes[:-1]))
