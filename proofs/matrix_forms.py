@@ -72,7 +72,7 @@ weight_gradient_matrix_form = (
                r"$(\delta^{(l)})^T z^{(l)}$ does, whose gradient (denominator layout: the shape of $W^{(l)}$) is the "
                r"first line. This is backprop\_weight\_gradient, $\partial L/\partial W_{jk} = \delta_j a_k$, "
                r"for all entries at once.")
-    .given(MatrixDerivative(delta_l.T * (W_l * a_prev + b_l), W_l))
+    .given(MatrixDerivative(sp.MatMul(delta_l.T, W_l * a_prev + b_l), W_l))
     .step(delta_l * a_prev.T, r"$\nabla_W\, \delta^T W a = \delta a^T$")
 )
 
@@ -97,13 +97,15 @@ quadratic_error_eigen_expansion_vectors = (
                r"$H u_i = \lambda_i u_i$ (so $H = \sum_i \lambda_i u_i u_i^T$ on their span, the Where line) and "
                r"$w - w^* = \sum_i \alpha_i u_i$. Three eigen-directions are written out; the dimension $n$ of the "
                r"vectors is a symbol ($n \geq 3$). The generic-$d$ matrix form is quadratic\_error\_eigen\_expansion.")
-    .given(sp.MatMul(HALF, (w - w_star).T, Hq, w - w_star))
-    .step(sp.MatMul(HALF, span.T, Hq, span), r"$w - w^* = \sum_i \alpha_i u_i$")
+    .given(sp.MatMul(HALF, sp.Transpose(w - w_star), Hq, w - w_star))
+    .step(sp.MatMul(HALF, sp.Transpose(span), Hq, span), r"$w - w^* = \sum_i \alpha_i u_i$")
     .step(HALF * span.T * sum((al * li * ui for al, li, ui in zip(alpha, lam, u)), sp.ZeroMatrix(n, 1)),
           r"$H u_j = \lambda_j u_j$")
     .step(HALF * sum((lam[jj] * alpha[ii] * alpha[jj] * u[ii].T * u[jj] for ii in range(3) for jj in range(3)),
                      sp.ZeroMatrix(1, 1)),
-          r"expand: $\sum_i\sum_j \lambda_j\alpha_i\alpha_j\, u_i^T u_j$")
+          "expand the products",
+          display=Symbol(display_as("sum_ij", r"\frac{1}{2}\sum_{i=1}^{3}\sum_{j=1}^{3}\lambda_j\alpha_i\alpha_j\,"
+                                               r"\mathbf{u}_i^T\mathbf{u}_j")))
     .step(HALF * sum(li * al ** 2 for li, al in zip(lam, alpha)), r"$u_i^T u_j = \delta_{ij}$")
 )
 
@@ -178,16 +180,17 @@ gradient_least_squares = (
           r"$\nabla_W \|Wx - t\|^2 = 2(Wx - t)x^T$",
           note=r"$\|v\|^2 = v^T v$; $W$ is $m \times n$, so the gradient (denominator layout) is $m \times n$. "
                r"The refuted line loses the factor 2.")
-    .given(MatrixDerivative((Wm * x - tm).T * (Wm * x - tm), Wm))
+    .given(MatrixDerivative(sp.MatMul(sp.Transpose(Wm * x - tm), Wm * x - tm), Wm))
+    .step(sp.MatMul(2, Wm * x - tm, x.T),
+          r"$d\|r\|^2 = 2 r^T dr$, $dr = dW\,x$, $\mathrm{tr}(r^T dW x) = \mathrm{tr}(x r^T dW)$")
     .step((Wm * x - tm) * x.T, r"the factor 2 lost", expect="refuted")
-    .step(2 * (Wm * x - tm) * x.T, r"$d\|r\|^2 = 2 r^T dr$, $dr = dW\,x$, $\mathrm{tr}(r^T dW x) = \mathrm{tr}(x r^T dW)$")
 )
 
 gradient_linear_regression = (
     Proof("gradient_linear_regression",
           r"$\nabla_w \frac12\|Xw - t\|^2 = X^T(Xw - t)$",
           note=r"The sum-of-squares error of linear regression with design matrix $X$ ($m \times n$).")
-    .given(MatrixDerivative(HALF * (X * wv - tm).T * (X * wv - tm), wv))
+    .given(MatrixDerivative(sp.MatMul(HALF, sp.Transpose(X * wv - tm), X * wv - tm), wv))
     .step(X.T * X * wv - X.T * tm, r"expand $\frac12(w^T X^T X w - 2 t^T X w + t^T t)$ and differentiate")
     .step(X.T * (X * wv - tm), r"factor $X^T$ on the left")
     .step(X.T * (X * wv + tm), r"a sign lost in the bracket", expect="refuted")

@@ -184,7 +184,7 @@ class MatrixDerivative(MatrixExpr):
 
     def _latex(self, printer):
         f = printer._print(self.function)
-        if isinstance(self.function, (sp.Add, sp.MatAdd)):
+        if not isinstance(self.function, (sp.Symbol, MatrixSymbol)):
             f = r"\left(%s\right)" % f
         return r"\frac{\partial %s}{\partial %s}" % (f, printer._print(self.variable))
 
