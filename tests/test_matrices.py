@@ -236,3 +236,15 @@ def test_scalars_of_a_refutation_lie_in_their_domain():
     Ak = matrix("A", k3, k3)
     v_ = equal(V * Ak, Ak * V, assume={"k": "k>=4"})
     assert v_.status == "refuted" and int(v_.counterexample["k"]) >= 4
+
+
+HADAMARD = [  # nested Hadamard products flatten; X ⊙ X is SymPy's HadamardPower
+    (HadamardProduct(HadamardProduct(S, C), A), HadamardProduct(A, C, S)),
+    (HadamardProduct(c * (2 * B), c * HadamardProduct(S, S)), HadamardProduct((2 * c) * B, c * sp.HadamardPower(S, 2))),
+    (sp.HadamardPower(A + B, 2), sp.HadamardPower(A, 2) + 2 * HadamardProduct(A, B) + sp.HadamardPower(B, 2)),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs", HADAMARD)
+def test_hadamard_products_are_commutative_associative_and_flattened(lhs, rhs):
+    assert equal(lhs, rhs, assume=HYP).status == "proved"

@@ -52,7 +52,7 @@ from fractions import Fraction
 from typing import Mapping, Optional
 
 import sympy as sp
-from sympy import (BlockMatrix, DiagMatrix, HadamardProduct, Identity, Inverse, MatAdd, MatMul, MatPow,
+from sympy import (BlockMatrix, DiagMatrix, HadamardPower, HadamardProduct, Identity, Inverse, MatAdd, MatMul, MatPow,
                    MatrixExpr, MatrixSymbol, Trace, Transpose, ZeroMatrix)
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
@@ -284,6 +284,8 @@ class Canon:
             return {(e,): sp.S.One}
         if isinstance(e, HadamardProduct):
             return self.hadamard([(self.nf(a), a.shape) for a in e.args])
+        if isinstance(e, HadamardPower) and e.exp.is_Integer and e.exp > 0:
+            return self.hadamard([(self.nf(e.base), e.base.shape)] * int(e.exp))
         if isinstance(e, DiagMatrix):
             v = e.args[0]
             vn = self.nf(v) if _is_one(v.cols) else self.transpose(self.nf(v))
@@ -307,7 +309,11 @@ class Canon:
             combos = [(ws + ((w, shape),), c * cw) for ws, c in combos for w, cw in nf.items()]
         out = {}
         for ws, c in combos:
-            exprs = sorted((self.expr({w: sp.S.One}, shape) for w, shape in ws), key=_key)
+            exprs = []
+            for w, shape in ws:  # (X ⊙ Y) ⊙ Z = X ⊙ Y ⊙ Z
+                ex = self.expr({w: sp.S.One}, shape)
+                exprs += list(ex.args) if isinstance(ex, HadamardProduct) else [ex]
+            exprs.sort(key=_key)
             if any(isinstance(x, ZeroMatrix) for x in exprs):
                 continue
             if len(exprs) == 1:
@@ -670,6 +676,8 @@ class Evaluator:
                     row.append(p)
                 rows.append(row)
             return DomainMatrix(rows, (r, c), QQ)
+        if isinstance(e, HadamardPower) and e.exp.is_Integer and e.exp > 0:
+            return self.mat(HadamardProduct(*[e.base] * int(e.exp), evaluate=False))
         if isinstance(e, DiagMatrix):
             v = self.mat(e.args[0]).to_list()
             flat = [x for row in v for x in row]
