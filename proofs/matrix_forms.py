@@ -33,15 +33,15 @@ g = sp.Function("g")
 
 n_l = Symbol("n_l", integer=True, positive=True)
 n_next = Symbol("n_{l+1}", integer=True, positive=True)
-z = MatrixSymbol(display_as("z^(l)", r"\mathbf{z}^{(l)}"), n_l, 1)
-W = MatrixSymbol(display_as("W^(l+1)", r"\mathbf{W}^{(l+1)}"), n_next, n_l)
-b = MatrixSymbol(display_as("b^(l+1)", r"\mathbf{b}^{(l+1)}"), n_next, 1)
-delta_next = MatrixSymbol(display_as("delta^(l+1)", r"\boldsymbol{\delta}^{(l+1)}"), n_next, 1)
+z = MatrixSymbol(display_as("mf:z^(l)", r"\mathbf{z}^{(l)}"), n_l, 1)
+W = MatrixSymbol(display_as("mf:W^(l+1)", r"\mathbf{W}^{(l+1)}"), n_next, n_l)
+b = MatrixSymbol(display_as("mf:b^(l+1)", r"\mathbf{b}^{(l+1)}"), n_next, 1)
+delta_next = MatrixSymbol(display_as("mf:delta^(l+1)", r"\boldsymbol{\delta}^{(l+1)}"), n_next, 1)
 g_prime = ElementwiseApplyFunction(sp.Lambda(t, sp.Derivative(g(t), t)), z)
 #: what the LaTeX shows for g'(z^(l)) (the element-wise derivative, a vector)
-G_PRIME = MatrixSymbol(display_as("g'(z^(l))", r"g'(\mathbf{z}^{(l)})"), n_l, 1)
-DIAG_G_PRIME = MatrixSymbol(display_as("diag(g'(z^(l)))", r"\mathrm{diag}(g'(\mathbf{z}^{(l)}))"), n_l, n_l)
-G_OF_Z = MatrixSymbol(display_as("g(z^(l))", r"g(\mathbf{z}^{(l)})"), n_l, 1)
+G_PRIME = MatrixSymbol(display_as("mf:g'(z^(l))", r"g'(\mathbf{z}^{(l)})"), n_l, 1)
+DIAG_G_PRIME = MatrixSymbol(display_as("mf:diag(g'(z^(l)))", r"\mathrm{diag}(g'(\mathbf{z}^{(l)}))"), n_l, n_l)
+G_OF_Z = MatrixSymbol(display_as("mf:g(z^(l))", r"g(\mathbf{z}^{(l)})"), n_l, 1)
 
 delta_rule_matrix_form = (
     Proof("delta_rule_matrix_form",
@@ -60,10 +60,10 @@ delta_rule_matrix_form = (
           display=HadamardProduct(W.T * delta_next, G_PRIME))
 )
 
-a_prev = MatrixSymbol(display_as("a^(l-1)", r"\mathbf{a}^{(l-1)}"), n_l, 1)
-W_l = MatrixSymbol(display_as("W^(l)", r"\mathbf{W}^{(l)}"), n_next, n_l)
-b_l = MatrixSymbol(display_as("b^(l)", r"\mathbf{b}^{(l)}"), n_next, 1)
-delta_l = MatrixSymbol(display_as("delta^(l)", r"\boldsymbol{\delta}^{(l)}"), n_next, 1)
+a_prev = MatrixSymbol(display_as("mf:a^(l-1)", r"\mathbf{a}^{(l-1)}"), n_l, 1)
+W_l = MatrixSymbol(display_as("mf:W^(l)", r"\mathbf{W}^{(l)}"), n_next, n_l)
+b_l = MatrixSymbol(display_as("mf:b^(l)", r"\mathbf{b}^{(l)}"), n_next, 1)
+delta_l = MatrixSymbol(display_as("mf:delta^(l)", r"\boldsymbol{\delta}^{(l)}"), n_next, 1)
 weight_gradient_matrix_form = (
     Proof("weight_gradient_matrix_form",
           r"Weight gradient in matrix form: $\nabla_{W^{(l)}} L = \delta^{(l)} (a^{(l-1)})^T$",
@@ -80,12 +80,12 @@ weight_gradient_matrix_form = (
 
 n = Symbol("n", integer=True, positive=True)
 u = [MatrixSymbol(display_as(f"u_{i}", rf"\mathbf{{u}}_{i}"), n, 1) for i in (1, 2, 3)]
-w = MatrixSymbol(display_as("w", r"\mathbf{w}"), n, 1)
-w_star = MatrixSymbol(display_as("w^*", r"\mathbf{w}^*"), n, 1)
-Hq = MatrixSymbol(display_as("H", r"\mathbf{H}"), n, n)
+w = MatrixSymbol(display_as("mf:w", r"\mathbf{w}"), n, 1)
+w_star = MatrixSymbol(display_as("mf:w^*", r"\mathbf{w}^*"), n, 1)
+Hq = MatrixSymbol(display_as("mf:H", r"\mathbf{H}"), n, n)
 lam = sp.symbols("lambda_1:4", real=True)
 alpha = sp.symbols("alpha_1:4", real=True)
-ORTHONORMAL = {"u_1,u_2,u_3": "orthonormal"}
+ORTHONORMAL = {",".join(ui.name for ui in u): "orthonormal"}
 span = sum((al * ui for al, ui in zip(alpha, u)), sp.ZeroMatrix(n, 1))
 
 quadratic_error_eigen_expansion_vectors = (
@@ -104,21 +104,21 @@ quadratic_error_eigen_expansion_vectors = (
     .step(HALF * sum((lam[jj] * alpha[ii] * alpha[jj] * u[ii].T * u[jj] for ii in range(3) for jj in range(3)),
                      sp.ZeroMatrix(1, 1)),
           "expand the products",
-          display=Symbol(display_as("sum_ij", r"\frac{1}{2}\sum_{i=1}^{3}\sum_{j=1}^{3}\lambda_j\alpha_i\alpha_j\,"
+          display=Symbol(display_as("mf:sum_ij", r"\frac{1}{2}\sum_{i=1}^{3}\sum_{j=1}^{3}\lambda_j\alpha_i\alpha_j\,"
                                                r"\mathbf{u}_i^T\mathbf{u}_j")))
     .step(HALF * sum(li * al ** 2 for li, al in zip(lam, alpha)), r"$u_i^T u_j = \delta_{ij}$")
 )
 
 # --- the residual block, dense and generic in the width ------------------------------------------------
 
-x = MatrixSymbol(display_as("x", r"\mathbf{x}"), n, 1)
-W1 = MatrixSymbol(display_as("W^(1)", r"\mathbf{W}^{(1)}"), n, n)
-W2 = MatrixSymbol(display_as("W^(2)", r"\mathbf{W}^{(2)}"), n, n)
+x = MatrixSymbol(display_as("mf:x", r"\mathbf{x}"), n, 1)
+W1 = MatrixSymbol(display_as("mf:W^(1)", r"\mathbf{W}^{(1)}"), n, n)
+W2 = MatrixSymbol(display_as("mf:W^(2)", r"\mathbf{W}^{(2)}"), n, n)
 h1 = W1 * x
 h3 = W2 * h1.applyfunc(relu) + x
-H1 = MatrixSymbol(display_as("h^(1)", r"\mathbf{h}^{(1)}"), n, 1)
-H3 = MatrixSymbol(display_as("h^(3)", r"\mathbf{h}^{(3)}"), n, 1)
-Y = MatrixSymbol(display_as("y", r"\mathbf{y}"), n, 1)
+H1 = MatrixSymbol(display_as("mf:h^(1)", r"\mathbf{h}^{(1)}"), n, 1)
+H3 = MatrixSymbol(display_as("mf:h^(3)", r"\mathbf{h}^{(3)}"), n, 1)
+Y = MatrixSymbol(display_as("mf:y", r"\mathbf{y}"), n, 1)
 
 
 def gate(v):
@@ -126,8 +126,8 @@ def gate(v):
     return DiagMatrix(ElementwiseApplyFunction(sp.Lambda(t, sp.Heaviside(t, 0)), v))
 
 
-GATE1 = MatrixSymbol(display_as("diag[h1>0]", r"\mathrm{diag}[\mathbf{h}^{(1)}>0]"), n, n)
-GATE3 = MatrixSymbol(display_as("diag[h3>0]", r"\mathrm{diag}[\mathbf{h}^{(3)}>0]"), n, n)
+GATE1 = MatrixSymbol(display_as("mf:diag[h1>0]", r"\mathrm{diag}[\mathbf{h}^{(1)}>0]"), n, n)
+GATE3 = MatrixSymbol(display_as("mf:diag[h3>0]", r"\mathrm{diag}[\mathbf{h}^{(3)}>0]"), n, n)
 I_n = Identity(n)
 
 residual_block_jacobian_matrix_form = (
@@ -137,7 +137,7 @@ residual_block_jacobian_matrix_form = (
           note=r"$h^{(1)} = W^{(1)}x$, $h^{(3)} = W^{(2)}\mathrm{ReLU}(h^{(1)}) + x$, $y = \mathrm{ReLU}(h^{(3)})$, "
                r"width $n$ a symbol. Numerator layout ($\partial y_p/\partial x_q$ in row $p$), as the sheets write "
                r"the Jacobian; $[t > 0] = \mathrm{ReLU}'(t)$ with $\mathrm{ReLU}'(0) = 0$. The refuted line "
-               r"multiplies the weights in the wrong order.")
+               r"multiplies the weights in the wrong order.", timeout=60.0)
     .given(MatrixDerivative(h3.applyfunc(relu), x, "numerator"), display=MatrixDerivative(Y, x, "numerator"))
     .step(gate(h3) * (I_n + W2 * gate(h1) * W1),
           r"chain rule: $\partial y/\partial h^{(3)} = \mathrm{diag}[h^{(3)}>0]$, "
@@ -149,8 +149,8 @@ residual_block_jacobian_matrix_form = (
 
 # --- gradients of the quadratic form and of least squares ----------------------------------------------------
 
-A = MatrixSymbol(display_as("A", r"\mathbf{A}"), n, n)
-S = MatrixSymbol(display_as("S", r"\mathbf{S}"), n, n)
+A = MatrixSymbol(display_as("mf:A", r"\mathbf{A}"), n, n)
+S = MatrixSymbol(display_as("mf:S", r"\mathbf{S}"), n, n)
 gradient_quadratic_form = (
     Proof("gradient_quadratic_form",
           r"$\nabla_x\, x^T A x = (A + A^T)x$; $= 2Ax$ only when $A$ is symmetric",
@@ -164,17 +164,17 @@ gradient_quadratic_form = (
 
 gradient_quadratic_form_symmetric = (
     Proof("gradient_quadratic_form_symmetric", r"$\nabla_x\, x^T S x = 2Sx$ for a symmetric $S$",
-          assume={"S": "symmetric"})
+          assume={S.name: "symmetric"})
     .given(MatrixDerivative(x.T * S * x, x))
     .step((S + S.T) * x, "gradient_quadratic_form")
     .step(2 * S * x, "$S^T = S$")
 )
 
 m = Symbol("m", integer=True, positive=True)
-Wm = MatrixSymbol(display_as("W", r"\mathbf{W}"), m, n)
-tm = MatrixSymbol(display_as("t", r"\mathbf{t}"), m, 1)
-X = MatrixSymbol(display_as("X", r"\mathbf{X}"), m, n)
-wv = MatrixSymbol(display_as("w", r"\mathbf{w}"), n, 1)
+Wm = MatrixSymbol(display_as("mf:W", r"\mathbf{W}"), m, n)
+tm = MatrixSymbol(display_as("mf:t", r"\mathbf{t}"), m, 1)
+X = MatrixSymbol(display_as("mf:X", r"\mathbf{X}"), m, n)
+wv = MatrixSymbol(display_as("mf:w", r"\mathbf{w}"), n, 1)
 gradient_least_squares = (
     Proof("gradient_least_squares",
           r"$\nabla_W \|Wx - t\|^2 = 2(Wx - t)x^T$",

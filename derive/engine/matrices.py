@@ -878,7 +878,7 @@ def _same_value(a, b) -> bool:
 
 
 def _recheck(lhs, rhs, size_vals, mats, scalars) -> Optional[bool]:
-    """True when plain SymPy (explicit matrices, ``doit``) also finds the sides different; None if too big."""
+    """True when plain SymPy (explicit ``Matrix`` arithmetic) also finds the sides different; None if too big."""
     if any(M.shape[0] * M.shape[1] > 64 for M in mats.values()):
         return None
     values = {}
@@ -887,13 +887,12 @@ def _recheck(lhs, rhs, size_vals, mats, scalars) -> Optional[bool]:
         values[concrete] = sp.ImmutableMatrix(mats[M.name].to_Matrix())
     values.update({s: sp.Rational(str(v)) for s, v in scalars.items()})
 
-    def explicit(e):
-        e = sp.sympify(e).xreplace(size_vals).xreplace(values).doit()
-        if isinstance(e, sp.MatrixBase):
-            return sp.Matrix(e)
-        if isinstance(e, MatrixExpr):
-            return sp.Matrix(e.as_explicit())
-        return sp.Matrix([[e]])
+    from .matrix_calculus import explicit_value
+
+    def explicit(e):  # SymPy's own Matrix arithmetic, node by node: another route than DomainMatrix
+        scal = {k: v for k, v in values.items() if not isinstance(k, MatrixSymbol)}
+        out = explicit_value(sp.sympify(e).xreplace(size_vals).xreplace(scal), values)
+        return out if isinstance(out, sp.MatrixBase) else sp.Matrix([[out]])
 
     try:
         L, R = explicit(lhs), explicit(rhs)
