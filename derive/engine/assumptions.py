@@ -34,9 +34,14 @@ _KEYWORDS = {
     "nonnegative integer": ("integer", Fraction(0), None, False, True),
     # a valid index into every sum it is paired with by a Kronecker delta (sampled as 1)
     "index": ("integer", Fraction(1), Fraction(1), False, False),
-    # matrix symbols: U^T U = I, and S^T = S
+    # matrix symbols: U^T U = U U^T = I, S^T = S, D diagonal, V^T V = I (derive.engine.matrices)
     "orthogonal": ("matrix", None, None, True, True),
     "symmetric": ("matrix", None, None, True, True),
+    "diagonal": ("matrix", None, None, True, True),
+    "orthonormal columns": ("matrix", None, None, True, True),
+    "invertible": ("matrix", None, None, True, True),
+    # a group of vectors, the key naming them "u_1,u_2,u_3": u_i^T u_j = delta_ij
+    "orthonormal": ("matrix", None, None, True, True),
 }
 
 

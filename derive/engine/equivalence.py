@@ -28,6 +28,7 @@ import sympy as sp
 from .assumptions import Domain, domain_of_symbol, parse_assumptions
 from .certificate import Indices, certify_order, certify_pair, doit
 from .elementary import decide_constants, exact_decimals
+from .matrices import check_shapes, decide_matrices, involves_matrices, matrix_kinds
 from .probe import probe, size_symbols
 from .traverse import atoms_of, free_of, substitute
 from .worker import run_bounded
@@ -140,7 +141,7 @@ def declared(domains, kind: str) -> frozenset:
     return frozenset(n for n, d in domains.items() if d.text == kind)
 
 
-def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") -> Verdict:
+def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==", matrices: bool = True) -> Verdict:
     """The ladder itself, run in-process (``equal`` runs it in the worker)."""
     start = time.perf_counter()
     lhs, rhs, used = apply_domains(lhs, rhs, domains)
@@ -151,6 +152,12 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
 
     if lhs == rhs:
         return verdict("proved", "identical (after SymPy's evaluation under the assumptions)")
+    if matrices and involves_matrices(lhs, rhs):  # shapes, canonical form, exact probe (engine.matrices)
+        settled = decide_matrices(lhs, rhs, matrix_kinds(domains), relation=relation, domains=domains)
+        if settled is not None:
+            v = Verdict(**{**settled, "assumptions": tuple(dict.fromkeys(used + settled["assumptions"]))})
+            rest = decide(lhs, rhs, domains, progress, relation, False) if v.status == "unknown" else v
+            return rest if rest.status != "unknown" else v
     if not (size_symbols(lhs) or size_symbols(rhs)):
         lhs, rhs = doit(lhs), doit(rhs)  # once, for the probe and the certificate alike
         if lhs == rhs:
@@ -220,6 +227,8 @@ def compare(lhs, rhs, relation: str = "==", assume: Optional[Mapping[str, object
     lhs, rhs = as_expr(lhs, "lhs"), as_expr(rhs, "rhs")
     domains = parse_assumptions(assume)
     check_timeout(timeout)
+    if involves_matrices(lhs, rhs):
+        check_shapes(lhs, rhs, relation)  # a mismatch raises ShapeMismatch here, naming both shapes
     start = time.perf_counter()
     key = (lhs, rhs, relation, tuple(sorted(domains.items())))
     cached = _CACHE.get(key)

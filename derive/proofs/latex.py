@@ -102,8 +102,12 @@ def assumptions_latex(assume) -> str:
         if dom.text == "index":
             items.append(f"${sym}$ a valid index")
             continue
-        if dom.text in ("orthogonal", "symmetric"):
+        if dom.text in ("orthogonal", "symmetric", "diagonal", "invertible", "orthonormal columns"):
             items.append(f"${sym}$ {dom.text}" + (" ($U^T U = I$)" if dom.text == "orthogonal" else ""))
+            continue
+        if dom.text == "orthonormal":  # a group of vectors named "u_1,u_2": u_i^T u_j = delta_ij
+            names = ", ".join(latex(sp.Symbol(x.strip())) for x in name.split(","))
+            items.append(f"${names}$ orthonormal")
             continue
         if dom.text in words:
             items.append(f"${sym} {words[dom.text]}$")

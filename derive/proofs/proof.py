@@ -85,6 +85,9 @@ class Report:
         failed = self.first_failure
         return failed.status if failed is not None else "broken link"
 
+    def methods(self) -> list:
+        return [s.verdict.method for s in self.steps]
+
     def failure_text(self) -> str:
         """The first failure, for a terminal: the step, its expression and the verdict."""
         if self.link_error:
@@ -101,9 +104,6 @@ class Report:
                  f"      expression: {text}",
                  f"      {failed.verdict.describe()}"]
         return "\n".join(lines)
-
-    def methods(self) -> list:
-        return [s.verdict.method for s in self.steps]
 
     def to_json(self) -> dict:
         out = {"name": self.proof.name, "title": self.proof.title, "ok": self.ok,
