@@ -26,7 +26,9 @@ import sympy as sp
 
 from .assumptions import Domain, domain_of_symbol, parse_assumptions
 from .certificate import certify_order, certify_pair, doit
+from .differentiate import carry_out
 from .elementary import decide_constants, exact_decimals
+from .normal_form import settle
 from .probe import probe, size_symbols
 from .traverse import atoms_of, free_of, substitute
 from .worker import run_bounded
@@ -45,6 +47,9 @@ class Verdict:
     numerically_consistent: Optional[bool] = None
     assumptions: tuple = ()
     detail: str = ""
+    #: where a proved identity may fail: the points the assumptions do not exclude at which a
+    #: side is undefined (a divisor vanishes), e.g. ``("x ≠ 1",)`` for (x^2-1)/(x-1) = x + 1
+    conditions: tuple = ()
 
     def __bool__(self) -> bool:
         return self.status == "proved"
@@ -55,8 +60,8 @@ class Verdict:
             text += "; counterexample " + ", ".join(f"{k} = {v}" for k, v in self.counterexample.items())
         if self.status == "unknown" and self.numerically_consistent:
             text += "; numerically consistent"
-        if self.assumptions:
-            text += "; valid for " + ", ".join(self.assumptions)
+        if self.assumptions or self.conditions:
+            text += "; valid for " + ", ".join(self.assumptions + self.conditions)
         return text
 
     def to_json(self) -> dict:
@@ -69,6 +74,8 @@ class Verdict:
             out["assumptions"] = list(self.assumptions)
         if self.detail:
             out["detail"] = self.detail
+        if self.conditions:
+            out["conditions"] = list(self.conditions)
         return out
 
 
@@ -142,7 +149,8 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
     if lhs == rhs:
         return verdict("proved", "identical (after SymPy's evaluation under the assumptions)")
     if not (size_symbols(lhs) or size_symbols(rhs)):
-        lhs, rhs = doit(lhs), doit(rhs)  # once, for the probe and the certificate alike
+        # once, for the probe and the certificate alike; derivatives over the DAG first
+        lhs, rhs = doit(carry_out(lhs)), doit(carry_out(rhs))
         if lhs == rhs:
             return verdict("proved", "identical after carrying out derivatives and sums")
     lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
@@ -152,6 +160,12 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
             status, method, detail = settled
             return verdict(status, method, counterexample={} if status == "refuted" else None,
                            numerically_consistent=status == "proved", detail=detail)
+        tower = settle(lhs, rhs, domains)  # the cheapest complete rung: before the probe
+        if tower is not None:
+            if tower["status"] == "proved":
+                return verdict("proved", tower["method"], conditions=tower["conditions"])
+            return verdict("refuted", tower["method"], counterexample=tower["counterexample"],
+                           numerically_consistent=False)
     found = probe(lhs, rhs, domains, relation=relation)
     if found.counterexample is not None:
         return verdict("refuted", "numeric probe, re-checked at high precision",
