@@ -16,6 +16,23 @@ from sympy.core.function import AppliedUndef
 from .traverse import has_any
 
 
+#: One instance per ``Subs`` by its arguments: SymPy compares two ``Subs`` by printing their
+#: canonical variables (milliseconds each), so equal ones are made identical once, cheaply.
+_SUBS: dict = {}
+
+
+def intern_subs(e):
+    """``e`` with every ``Subs`` replaced by the one instance with the same arguments."""
+    if isinstance(e, sp.Subs):
+        if len(_SUBS) > 100000:
+            _SUBS.clear()
+        return _SUBS.setdefault(e.args, e)
+    if not e.args or not any(isinstance(a, sp.Subs) or a.has(sp.Subs) for a in e.args if isinstance(a, sp.Basic)):
+        return e
+    args = [intern_subs(a) for a in e.args]
+    return e if all(a is b for a, b in zip(args, e.args)) else e.func(*args)
+
+
 def _numeric_entry(x) -> bool:
     return isinstance(x, sp.Indexed) and all(i.is_Integer for i in x.indices)
 
@@ -60,12 +77,19 @@ def derivative(e, v):
             if dk == 0:
                 return k * b ** (k - 1) * db if db != 0 else sp.S.Zero
             return x * (dk * sp.log(b) + k * db / b)
+        if _undefined_derivative_at(x) and len(x.variables) == 1:
+            # g^(n)(u) is a function of u alone: d/dv g^(n)(u) = g^(n+1)(u) du/dv
+            du = d(x.point[0])
+            if du == 0:
+                return sp.S.Zero
+            var = x.variables[0]
+            return intern_subs(sp.Subs(sp.Derivative(x.expr.expr, *x.expr.variables, var), x.variables, x.point)) * du
         if isinstance(x, sp.Function) and not isinstance(x, sp.Piecewise):
             terms = []
             for n, a in enumerate(x.args, 1):
                 da = d(a)
                 if da != 0:
-                    terms.append(x.fdiff(n) * da)
+                    terms.append(intern_subs(x.fdiff(n)) * da)
             return sp.Add(*terms)
         return x.diff(v)
 
@@ -97,6 +121,70 @@ def carry_out(e):
         elif x.args and not isinstance(x, (sp.Subs, sp.Sum, sp.Product, sp.Integral, sp.Lambda)):
             args = [walk(a) for a in x.args]
             out = x if all(a is b for a, b in zip(args, x.args)) else x.func(*args)
+        else:
+            out = x
+        memo[x] = out
+        return out
+
+    return walk(e)
+
+
+def _undefined_derivative_at(x) -> bool:
+    """``Subs(Derivative(g(_x), _x), _x, u)`` for an undefined ``g``: already as evaluated as it gets."""
+    if not isinstance(x, sp.Subs) or not isinstance(x.expr, sp.Derivative):
+        return False
+    inner = x.expr.expr
+    return isinstance(inner, AppliedUndef) and set(inner.args) <= set(x.variables)
+
+
+def _needs_doit(e) -> bool:
+    from .traverse import nodes
+
+    for x in nodes(e):
+        if isinstance(x, (sp.Sum, sp.Product, sp.Integral)):
+            return True
+        if isinstance(x, sp.Subs) and not _undefined_derivative_at(x):
+            return True
+        if isinstance(x, sp.Derivative) and not (isinstance(x.expr, AppliedUndef)
+                                                 and all(v in x.expr.args for v in x.variables)):
+            return True
+    return False
+
+
+_PLAIN = (sp.Add, sp.Mul, sp.Pow, sp.Function, sp.Indexed, sp.Tuple)
+
+
+def evaluate(e):
+    """``doit`` where there is something to do, over the DAG: derivatives by :func:`carry_out`,
+    ``doit`` on each other unevaluated node alone, plain nodes rebuilt only when changed."""
+    if isinstance(e, sp.MatrixBase):
+        return e.applyfunc(evaluate)
+    from .certificate import UNEVALUATED
+
+    if not isinstance(e, sp.Basic) or not has_any(e, *UNEVALUATED):
+        return e
+    memo: dict = {}
+
+    def walk(x):
+        got = memo.get(x)
+        if got is not None:
+            return got
+        if isinstance(x, sp.Derivative) and isinstance(x.expr, AppliedUndef) \
+                and all(v in x.expr.args for v in x.variables):
+            out = x  # g'(z): nothing to carry out
+        elif isinstance(x, sp.Derivative):
+            out = carry_out(x)
+            if _needs_doit(out):
+                out = out.doit()
+        elif _undefined_derivative_at(x):
+            point = [walk(p) for p in x.point]
+            out = x if all(a is b for a, b in zip(point, x.point)) else sp.Subs(x.expr, x.variables, point)
+            out = intern_subs(out)
+        elif isinstance(x, _PLAIN) and not isinstance(x, sp.Piecewise):
+            args = [walk(a) for a in x.args]
+            out = x if all(a is b for a, b in zip(args, x.args)) else x.func(*args)
+        elif x.args and has_any(x, *UNEVALUATED):
+            out = x.doit()
         else:
             out = x
         memo[x] = out
