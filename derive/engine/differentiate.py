@@ -96,14 +96,15 @@ def derivative(e, v):
     return d(e)
 
 
-def carry_out(e):
+def carry_out(e, memo: dict | None = None):
     """Every ``Derivative`` in ``e`` carried out (innermost first); other unevaluated
-    objects are left as they are."""
+    objects are left as they are. ``memo`` may be shared by calls on parts of one DAG."""
     if isinstance(e, sp.MatrixBase):
-        return e.applyfunc(carry_out) if has_any(e, sp.Derivative) else e
+        shared: dict = {}
+        return e.applyfunc(lambda x: carry_out(x, shared)) if has_any(e, sp.Derivative) else e
     if not isinstance(e, sp.Basic) or not has_any(e, sp.Derivative):
         return e
-    memo: dict = {}
+    memo = {} if memo is None else memo
 
     def walk(x):
         got = memo.get(x)
@@ -154,16 +155,18 @@ def _needs_doit(e) -> bool:
 _PLAIN = (sp.Add, sp.Mul, sp.Pow, sp.Function, sp.Indexed, sp.Tuple)
 
 
-def evaluate(e):
+def evaluate(e, memo: dict | None = None):
     """``doit`` where there is something to do, over the DAG: derivatives by :func:`carry_out`,
     ``doit`` on each other unevaluated node alone, plain nodes rebuilt only when changed."""
     if isinstance(e, sp.MatrixBase):
-        return e.applyfunc(evaluate)
+        shared: dict = {}
+        return e.applyfunc(lambda x: evaluate(x, shared))
     from .certificate import UNEVALUATED
 
     if not isinstance(e, sp.Basic) or not has_any(e, *UNEVALUATED):
         return e
-    memo: dict = {}
+    memo = {} if memo is None else memo
+    inner_memo: dict = memo.setdefault("__carry__", {})
 
     def walk(x):
         got = memo.get(x)
@@ -173,7 +176,7 @@ def evaluate(e):
                 and all(v in x.expr.args for v in x.variables):
             out = x  # g'(z): nothing to carry out
         elif isinstance(x, sp.Derivative):
-            out = carry_out(x)
+            out = carry_out(x, inner_memo)
             if _needs_doit(out):
                 out = out.doit()
         elif _undefined_derivative_at(x):

@@ -28,7 +28,7 @@ from .assumptions import Domain, domain_of_symbol, parse_assumptions
 from .certificate import certify_order, certify_pair, doit
 from .differentiate import evaluate
 from .elementary import decide_constants, exact_decimals
-from .normal_form import settle
+from .normal_form import settle, settle_late
 from .probe import probe, size_symbols
 from .traverse import atoms_of, free_of, substitute
 from .worker import run_bounded
@@ -177,6 +177,10 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
         if method is not None:
             return verdict("proved", method, numerically_consistent=found.consistent or None)
         return verdict("unknown", "no sign certificate", numerically_consistent=found.consistent)
+    late = settle_late(lhs, rhs, domains)
+    if late is not None:
+        return verdict("proved", late["method"], numerically_consistent=found.consistent or None,
+                       conditions=late["conditions"])
     method = certify_pair(lhs, rhs, on_try=lambda name: progress({"trying": name}),
                           indices=declared(domains, "index"), orthogonal=declared(domains, "orthogonal"))
     if method is not None:

@@ -468,7 +468,7 @@ def decide_tower(lhs, rhs) -> Optional[NormalForm]:
     return normal_form(sp.Add(lhs, -rhs, evaluate=False))
 
 
-def describe_excluded(excluded, limit: int = 4) -> tuple:
+def describe_excluded(excluded, domains=None, limit: int = 4) -> tuple:
     """The excluded set as readable conditions: ``x ≠ 1`` for a linear divisor, else ``f ≠ 0``."""
     out = []
     for e in excluded:
@@ -482,6 +482,11 @@ def describe_excluded(excluded, limit: int = 4) -> tuple:
                 root = -c0 / c1
                 if s.is_real and root.is_real is False:
                     continue  # a real symbol never reaches a non-real root
+                d = (domains or {}).get(s.name)
+                if root.is_Rational and d is not None and not d.contains(Fraction(int(root.p), int(root.q))):
+                    continue  # outside the stated domain
+                if (s.is_positive and root.is_nonpositive) or (s.is_negative and root.is_nonnegative):
+                    continue
                 text = f"{s} ≠ {sp.sstr(root)}"
             elif poly.degree() == 2 and s.is_real and poly.discriminant().is_negative:
                 continue  # no real root: never zero for real s
@@ -535,6 +540,24 @@ def _point(symbols, domains) -> Optional[dict]:
     return point
 
 
+def _settle_matrix_expressions(lhs, rhs, domains) -> Optional[dict]:
+    """Two matrix expressions equal by SymPy's matrix algebra (and declared orthogonality):
+    the cheap matrix rung, tried before the probe (it costs microseconds, the probe seconds)."""
+    if not (isinstance(lhs, sp.MatrixExpr) and isinstance(rhs, sp.MatrixExpr)) \
+            or isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        return None
+    from .certificate import is_zero, matrix_chain
+
+    orthogonal = frozenset(n for n, d in domains.items() if d.text == "orthogonal")
+    try:
+        if is_zero(matrix_chain(lhs - rhs, orthogonal)):
+            return {"status": "proved", "conditions": (),
+                    "method": "matrix identities" + (" (orthogonality)" if orthogonal else "")}
+    except (TypeError, ValueError, AttributeError, NotImplementedError):
+        pass
+    return None
+
+
 def _settle_sums(lhs, rhs, domains) -> Optional[dict]:
     """Sums over symbolic sizes: merged by their limits, inner sums generalised, each summand in
     the tower (:func:`derive.engine.certificate.sums_chain`); only ever proves."""
@@ -558,7 +581,7 @@ def _settle_sums(lhs, rhs, domains) -> Optional[dict]:
         return None
     excluded = list(dict.fromkeys(x for nf in found for x in nf.excluded))
     towers = sorted({nf.tower() for nf in found})
-    return {"status": "proved", "conditions": describe_excluded(excluded),
+    return {"status": "proved", "conditions": describe_excluded(excluded, domains),
             "method": "sums merged, inner sums generalised, exp-log tower normal form"
                       + (" over " + ", ".join(towers) if towers else "")}
 
@@ -572,7 +595,7 @@ def settle(lhs, rhs, domains) -> Optional[dict]:
     """
     pairs = _sides(lhs, rhs)
     if pairs is None:
-        return None
+        return _settle_matrix_expressions(lhs, rhs, domains)
     from .traverse import has_any, nodes
 
     if len(pairs) == 1 and has_any(sp.Tuple(lhs, rhs), sp.Sum):
@@ -596,7 +619,7 @@ def settle(lhs, rhs, domains) -> Optional[dict]:
         method = "exp-log tower normal form: the difference is the zero fraction over " + ", ".join(towers)
         if len(pairs) > 1:
             method = "entrywise: " + method
-        return {"status": "proved", "method": method, "conditions": describe_excluded(excluded)}
+        return {"status": "proved", "method": method, "conditions": describe_excluded(excluded, domains)}
     if len(pairs) == 1:
         c = forms[0].constant()
         if c is not None and c != 0:
@@ -611,4 +634,112 @@ def settle(lhs, rhs, domains) -> Optional[dict]:
                 return None
             return {"status": "refuted", "counterexample": {str(k): str(v) for k, v in point.items()},
                     "method": f"exp-log tower normal form: the sides differ by the constant {c}"}
+    return None
+
+
+# --- after the probe: bounded domains and constant differences --------------------------------
+
+def _shift_map(symbols, domains) -> dict:
+    """``x = lo + t`` (``t >= 0``, or ``> 0`` for an open bound) for each symbol with a bound
+    that SymPy's assumptions cannot hold (``x >= 2``), ``x = hi - t`` for an upper bound alone.
+    A bijection of the domain, so an identity in ``t`` is the identity in ``x``."""
+    shift = {}
+    for s in symbols:
+        d = domains.get(s.name) if isinstance(s, sp.Symbol) else None
+        if d is None or d.kind != "real":
+            continue
+        if d.lo is not None and d.lo != 0:
+            t = sp.Dummy(f"{s.name}_shift", positive=True) if d.lo_open else sp.Dummy(f"{s.name}_shift",
+                                                                                       nonnegative=True)
+            shift[s] = (sp.Rational(d.lo.numerator, d.lo.denominator) + t, t, +1)
+        elif d.lo is None and d.hi is not None and d.hi != 0:
+            t = sp.Dummy(f"{s.name}_shift", positive=True) if d.hi_open else sp.Dummy(f"{s.name}_shift",
+                                                                                       nonnegative=True)
+            shift[s] = (sp.Rational(d.hi.numerator, d.hi.denominator) - t, t, -1)
+    return shift
+
+
+def _branchy(e) -> bool:
+    from .traverse import nodes
+
+    return any(isinstance(x, (sp.Abs, sp.log)) or (isinstance(x, sp.Pow) and not x.exp.is_Integer)
+               for x in nodes(e))
+
+
+#: functions smooth on the whole real line (for a real argument)
+_SMOOTH = (sp.exp, sp.atan, sp.asinh, sp.sin, sp.cos, sp.tanh, sp.sinh, sp.cosh, sigmoid)
+
+
+def _smooth_on_domain(e) -> bool:
+    """Every node differentiable at every point of the (interval) domain, by SymPy's assumptions:
+    divisors non-zero, logarithms and roots of positive arguments, smooth functions of real ones."""
+    from .traverse import nodes
+
+    for x in nodes(e):
+        if isinstance(x, (sp.Symbol, sp.Number, sp.NumberSymbol, sp.Add, sp.Mul)):
+            continue
+        if isinstance(x, sp.Pow):
+            if x.exp.is_Integer and (x.exp > 0 or x.base.is_nonzero is True):
+                continue
+            if x.exp.is_Rational and x.base.is_positive is True:
+                continue
+            return False
+        if isinstance(x, sp.log) and x.args[0].is_positive is True:
+            continue
+        if isinstance(x, _SMOOTH) and x.args[0].is_real is True:
+            continue
+        return False
+    return True
+
+
+def _derivative_certificate(diff, symbol, domains) -> Optional[str]:
+    """``diff`` is zero on an interval when it is differentiable there, its derivative is the
+    zero fraction of the tower, and it vanishes at one point of the interval."""
+    from .differentiate import derivative
+
+    if not _smooth_on_domain(diff):
+        return None
+    nf = normal_form(derivative(diff, symbol))
+    if nf is None or not nf.is_zero:
+        return None
+    point = _point([symbol], domains)
+    if point is None:
+        return None
+    at = sp.expand(diff.xreplace(point))
+    if at != 0:
+        return None
+    p = point[symbol]
+    return (f"the derivative in {symbol} is the zero fraction of the exp-log tower, the difference is "
+            f"differentiable on the domain and zero at {symbol} = {p}")
+
+
+def settle_late(lhs, rhs, domains) -> Optional[dict]:
+    """Rungs worth trying once the probe found the sides consistent (they cost more):
+    bounded symbols shifted to SymPy-known signs, then a zero derivative on an interval."""
+    pairs = _sides(lhs, rhs)
+    if pairs is None or len(pairs) != 1:
+        return None
+    diff = sp.Add(lhs, -rhs)
+    symbols = sorted((s for s in diff.free_symbols if isinstance(s, sp.Symbol)), key=str)
+    try:
+        shift = _shift_map(symbols, domains)
+        if shift and _branchy(diff):
+            moved = diff.xreplace({s: v for s, (v, _, _) in shift.items()})
+            nf = normal_form(moved)
+            if nf is not None and nf.is_zero:
+                back = {t: sign * (s - v.subs(t, 0)) for s, (v, t, sign) in shift.items()}
+                excluded = [x.xreplace(back) for x in nf.excluded]
+                return {"status": "proved", "conditions": describe_excluded(excluded, domains),
+                        "method": "bounded symbols shifted (" + ", ".join(
+                            f"{s} = {sp.sstr(v.subs(t, 0))} {'+' if sign > 0 else '-'} t, t >= 0"
+                            for s, (v, t, sign) in shift.items())
+                        + "), exp-log tower normal form over " + nf.tower()}
+        if len(symbols) == 1 and diff.has(sp.atan, sp.acot, sp.log, sp.asinh):
+            s = symbols[0]
+            if s.name in domains or s.is_positive or s.is_negative:
+                method = _derivative_certificate(diff, s, domains)
+                if method is not None:
+                    return {"status": "proved", "conditions": (), "method": method}
+    except (TypeError, ValueError, AttributeError, RecursionError, NotImplementedError, sp.PolynomialError):
+        return None
     return None
