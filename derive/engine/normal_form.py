@@ -281,6 +281,9 @@ class _Converter:
             return self.power(self.conv(b), int(x), b)
         if x.is_Rational:
             p, q = int(x.p), int(x.q)
+            polar = _polar(b, x)
+            if polar is not None:
+                return self.conv(polar)
             fb = self.conv(b)
             if not fb[0]:
                 return (self.zero, self.one) if p > 0 else self.inv(fb, b)
@@ -432,6 +435,20 @@ class _Converter:
         if len(self.meaning) > before:
             self.log_bases[n] = self.canonical(f)
         return g, self.one
+
+
+def _polar(b, x):
+    """``b^x = |b|^x exp(i x arg b)`` for a non-real constant ``b`` whose argument SymPy knows as a
+    rational multiple of pi: the definition of the principal power, written in the tower."""
+    if b.free_symbols or not b.is_number or b.is_extended_real is not False:
+        return None
+    angle = sp.arg(b)
+    if angle.has(sp.arg) or not (angle / sp.pi).is_Rational:
+        return None
+    modulus = sp.Abs(b)
+    if modulus.has(sp.Abs):
+        return None
+    return sp.Pow(modulus, x) * sp.exp(sp.I * x * angle)
 
 
 def _estimate(e) -> int:
