@@ -160,12 +160,12 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==") 
             status, method, detail = settled
             return verdict(status, method, counterexample={} if status == "refuted" else None,
                            numerically_consistent=status == "proved", detail=detail)
-        tower = settle(lhs, rhs, domains)  # the cheapest complete rung: before the probe
-        if tower is not None:
-            if tower["status"] == "proved":
-                return verdict("proved", tower["method"], conditions=tower["conditions"])
-            return verdict("refuted", tower["method"], counterexample=tower["counterexample"],
-                           numerically_consistent=False)
+    tower = settle(lhs, rhs, domains) if relation == "==" else None  # cheapest complete rung first
+    if tower is not None and tower["status"] == "proved":
+        return verdict("proved", tower["method"], conditions=tower["conditions"])
+    if tower is not None and tower["status"] == "refuted":
+        return verdict("refuted", tower["method"], counterexample=tower["counterexample"],
+                       numerically_consistent=False)
     found = probe(lhs, rhs, domains, relation=relation)
     if found.counterexample is not None:
         return verdict("refuted", "numeric probe, re-checked at high precision",

@@ -560,12 +560,24 @@ def _point(symbols, domains) -> Optional[dict]:
 def _settle_matrix_expressions(lhs, rhs, domains) -> Optional[dict]:
     """Two matrix expressions equal by SymPy's matrix algebra (and declared orthogonality):
     the cheap matrix rung, tried before the probe (it costs microseconds, the probe seconds)."""
-    if not (isinstance(lhs, sp.MatrixExpr) and isinstance(rhs, sp.MatrixExpr)) \
-            or isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
-        return None
-    from .certificate import is_zero, matrix_chain
+    from .certificate import is_zero, matrix_chain, scalar_of
 
     orthogonal = frozenset(n for n, d in domains.items() if d.text == "orthogonal")
+    lm, rm = isinstance(lhs, sp.MatrixExpr), isinstance(rhs, sp.MatrixExpr)
+    if lm != rm and not isinstance(lhs, sp.MatrixBase) and not isinstance(rhs, sp.MatrixBase):
+        try:  # a 1x1 matrix expression against a scalar: its single entry
+            lhs = scalar_of(matrix_chain(lhs, orthogonal)) if lm else lhs
+            rhs = scalar_of(matrix_chain(rhs, orthogonal)) if rm else rhs
+        except (TypeError, ValueError, AttributeError, NotImplementedError):
+            return None
+        if isinstance(lhs, sp.MatrixExpr) or isinstance(rhs, sp.MatrixExpr):
+            return None
+        found = settle(lhs, rhs, domains)
+        if found is not None and found["status"] == "proved":
+            return {**found, "method": "1x1 matrix as its entry, " + found["method"]}
+        return None
+    if not (lm and rm) or isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        return None
     try:
         if is_zero(matrix_chain(lhs - rhs, orthogonal)):
             return {"status": "proved", "conditions": (),
@@ -608,7 +620,9 @@ def settle(lhs, rhs, domains) -> Optional[dict]:
 
     ``{"status": "proved", "method", "conditions"}`` when the difference is the zero fraction;
     ``{"status": "refuted", ...}`` with a counterexample when it is a non-zero rational
-    constant, checked by exact substitution at a point inside the domains.
+    constant, checked by exact substitution at a point inside the domains;
+    ``{"status": "hint", "entry": (a, b)}``: two matrices, and an entry pair whose difference is
+    not zero in the tower (a point where that entry differs is a point where the matrices do).
     """
     pairs = _sides(lhs, rhs)
     if pairs is None:
@@ -629,6 +643,9 @@ def settle(lhs, rhs, domains) -> Optional[dict]:
             nf = None
         if nf is None:
             return None
+        if not nf.is_zero and len(pairs) > 1:
+            # an entry that differs in the tower: the probe need only look at it
+            return {"status": "hint", "entry": (a, b)}
         forms.append(nf)
     if all(nf.is_zero for nf in forms):
         towers = sorted({nf.tower() for nf in forms})
