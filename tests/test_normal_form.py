@@ -113,3 +113,10 @@ def test_evaluate_leaves_undefined_derivatives():
     e = Derivative(g(z), z) + Derivative(g(2 * z), z)
     out = evaluate(e)
     assert not out.has(Derivative(g(2 * z), z)) and sp.simplify((out - e.doit()).doit()) == 0
+
+
+@pytest.mark.parametrize("assume", [{"x": "nonzero"}, {"x": "real"}, {"x": "integer"}])
+def test_derivative_certificate_needs_an_interval(assume):
+    # atan(x) + atan(1/x) is pi/2 for x > 0 and -pi/2 for x < 0: never "proved" on these domains
+    v = equal(atan(x) + atan(1 / x), pi / 2, assume=assume)
+    assert v.status != "proved"

@@ -89,7 +89,10 @@ def derivative(e, v):
             for n, a in enumerate(x.args, 1):
                 da = d(a)
                 if da != 0:
-                    terms.append(intern_subs(x.fdiff(n)) * da)
+                    try:
+                        terms.append(intern_subs(x.fdiff(n)) * da)
+                    except (sp.ArgumentIndexError, NotImplementedError, TypeError, ValueError):
+                        return x.diff(v)
             return sp.Add(*terms)
         return x.diff(v)
 

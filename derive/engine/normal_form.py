@@ -770,7 +770,11 @@ def settle_late(lhs, rhs, domains) -> Optional[dict]:
                         + "), exp-log tower normal form over " + nf.tower()}
         if len(symbols) == 1 and diff.has(sp.atan, sp.acot, sp.log, sp.asinh):
             s = symbols[0]
-            if s.name in domains or s.is_positive or s.is_negative:
+            d = domains.get(s.name)
+            # an interval: a real range (not "nonzero", which is two), or a sign of the symbol
+            interval = (d.kind == "real" and not d.nonzero and (d.lo is not None or d.hi is not None)) \
+                if d is not None else bool(s.is_positive or s.is_negative)
+            if interval and not s.is_integer:
                 method = _derivative_certificate(diff, s, domains)
                 if method is not None:
                     return {"status": "proved", "conditions": (), "method": method}
