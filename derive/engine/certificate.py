@@ -362,14 +362,6 @@ def _has_pieces(e) -> bool:
     return has_any(e, relu, sp.Piecewise, sp.Heaviside, sp.Max, sp.Min, sp.Abs)
 
 
-def _tower_zero(e):
-    """0 when the exp-log tower normal form of ``e`` is the zero fraction, else ``e``."""
-    from .normal_form import normal_form
-
-    nf = normal_form(e)
-    return sp.S.Zero if nf is not None and nf.is_zero else e
-
-
 def _always(e) -> bool:
     return True
 
@@ -382,8 +374,6 @@ def _elementary():
 
 #: ``(name, chain(e, indices), applies(e))``, cheapest first; the first to reach 0 proves.
 CHAINS: list[tuple[str, Callable, Callable]] = [
-    ("sums merged, inner sums generalised, exp-log tower normal form",
-     lambda e, ix: sums_chain(e, _tower_zero, ix), _has_sums),
     ("expand", lambda e, ix: sp.expand(doit(e)), _always),
     ("rewrite(exp), cancel", lambda e, ix: rational_exp(e) if _small(e) else sp.S.One, _always),
     ("rewrite(exp), cancel in independent groups", lambda e, ix: grouped_rational_exp(e), _always),
