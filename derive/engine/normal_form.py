@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from math import lcm
+from math import comb, lcm
 from typing import Optional
 
 import sympy as sp
@@ -38,6 +38,9 @@ from sympy import QQ
 from sympy.polys.rings import PolyRing
 
 from ..calculus.functions import logit, sigmoid
+
+#: a power whose expansion could exceed this many terms is not expanded (memory guard)
+MAX_TERMS = 50000
 
 #: the variables of the rings (shared names, so SymPy's ring cache is reused across calls)
 _NAMES = sp.symbols("_nf0:256")
@@ -144,6 +147,9 @@ class _Converter:
     def power(self, a, k: int, expr=None):
         if k < 0:
             a, k = self.inv(a, expr), -k
+        for p in a:
+            if len(p) > 1 and k > 1 and comb(len(p) - 1 + k, k) > MAX_TERMS:
+                raise NotInClass("a power too large to expand")  # left to the bounded later rungs
         return self.reduce(a[0] ** k), self.reduce(a[1] ** k)
 
     def exclude(self, expr):
