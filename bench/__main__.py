@@ -39,6 +39,10 @@ def goals(step_sum, stack_sum, start) -> list:
         ("proves every true step either baseline proves", f"missed {len(step_sum['missed'])}",
          not step_sum["missed"]),
         ("median time at most 1/5 of plain simplify's (ratio of medians)", f"{ratio:.3f}", ratio <= 0.2),
+        ("total time at most 1/5 of plain simplify's (ratio of totals)", f"{eq[f'ratio of totals vs {simp}']:.3f}",
+         eq[f"ratio of totals vs {simp}"] <= 0.2),
+        ("median per-pair ratio at most 1/5, pairs where either takes >= 1 ms",
+         f"{eq[f'median ratio (either >= 1 ms) vs {simp}']:.3f}", eq[f"median ratio (either >= 1 ms) vs {simp}"] <= 0.2),
         ("refutations: median under 5 ms", _ms(eq["median refutation"]), eq["median refutation"] < 0.005),
         ("STACK AlgEquiv: no false \"equal\" outside the caveat cases", f"{caveat_free}", caveat_free == 0),
         ("STACK AlgEquiv: at least 141 of 156 correct", f"{st['correct']} of {stack_sum['AlgEquiv']['n']}",
@@ -47,7 +51,7 @@ def goals(step_sum, stack_sum, start) -> list:
          cmds["derive --help"]["median"] < 1),
         ("`derive list` under 1 s (median)", f"{cmds['derive list']['median']:.2f} s",
          cmds["derive list"]["median"] < 1),
-        ("`derive check` of every built-in proof under 30 s", f"{check['median']:.1f} s", check["median"] < 30),
+        ("`derive check` of every built-in proof under 8 s", f"{check['median']:.1f} s", check["median"] < 8),
     ]
 
 
@@ -177,6 +181,9 @@ def report(step_res, stack_res, start_res, seconds: float, command: str) -> str:
         steps.table(ss), "",
         f"- Median per-case ratio of `equal()`'s time to `simplify`'s: "
         f"{eq['median ratio vs simplify(a - b) == 0']:.3f}; to `equals`'s: {eq['median ratio vs a.equals(b)']:.3f}.",
+        f"- Ratio of total times, `equal()` / `simplify`: {eq['ratio of totals vs simplify(a - b) == 0']:.3f}; "
+        f"median per-pair ratio on the pairs where either takes at least 1 ms: "
+        f"{eq['median ratio (either >= 1 ms) vs simplify(a - b) == 0']:.3f}.",
         f"- Ratio of medians, `equal()` / `simplify`: {eq['ratio of medians vs simplify(a - b) == 0']:.3f}; "
         f"`equal()` / `equals`: {eq['ratio of medians vs a.equals(b)']:.3f}.",
         f"- `equal()`'s refutations: median {_ms(eq['median refutation'])}.",
@@ -199,10 +206,13 @@ def report(step_res, stack_res, start_res, seconds: float, command: str) -> str:
                          f"{how[:110]} | {'yes' if r['caveat'] else ''} |")
     lines += ["", "![STACK](stack_algequiv.png)", "", "## Whole commands", "", startup.table(start_res), "",
               "![start-up](startup.png)", "", "## Before and after", "",
-              "What changed: `derive` imports every name lazily (SymPy included), so `--help` loads nothing; "
-              "`derive list` no longer builds the instantiated proofs (`--steps` does); new rungs of the ladder "
-              "for elementary functions and constants (`derive/engine/elementary.py`), chosen from the STACK cases "
-              "`equal()` left undecided; decimals read exactly; constants decided by exact arithmetic first.", "",
+              "What changed (issue 15): an exp-log tower normal form decided with sparse polynomials over Q "
+              "(`derive/engine/normal_form.py`) as the rung before the probe, derivatives carried out over the "
+              "expression graph (`derive/engine/differentiate.py`), the matrix and 1x1-matrix rungs before the probe, "
+              "side conditions on proved steps (`Verdict.conditions`). Earlier rounds: lazy imports, `derive list` "
+              "without building proofs, elementary-function rungs, exact decimals. `derive check`, back to back on "
+              "2026-11-25 15:42 (load average 8-10 on 2 cores): commit ebcd632 took 124 and 114 s (and one proof ran "
+              "out of its bound), this branch 27 and 22 s.", "",
               *before_after(step_res, stack_res, start_res), ""]
     return "\n".join(lines)
 

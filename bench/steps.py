@@ -98,6 +98,9 @@ def summarise(rows) -> dict:
         ratios = [r[eq][1] / r[base][1] for r in rows if r[base][1] > 0]
         out[eq][f"median ratio vs {base}"] = statistics.median(ratios)
         out[eq][f"ratio of medians vs {base}"] = out[eq]["median"] / out[base]["median"]
+        out[eq][f"ratio of totals vs {base}"] = sum(r[eq][1] for r in rows) / sum(r[base][1] for r in rows)
+        slow = [r[eq][1] / r[base][1] for r in rows if r[base][1] > 0 and max(r[eq][1], r[base][1]) >= 0.001]
+        out[eq][f"median ratio (either >= 1 ms) vs {base}"] = statistics.median(slow) if slow else float("nan")
     refuted = [r[eq][1] for r in rows if r[eq][0] == "different"]
     out[eq]["median refutation"] = statistics.median(refuted) if refuted else float("nan")
     out["missed"] = [r["label"] for r in rows if r["truth"] and r[eq][0] != "equal"

@@ -27,8 +27,10 @@ import sympy as sp
 
 from .assumptions import Domain, domain_of_symbol, parse_assumptions
 from .certificate import Indices, certify_order, certify_pair, doit
+from .differentiate import evaluate
 from .elementary import decide_constants, exact_decimals
 from .matrices import check_shapes, decide_matrices, involves_matrices, matrix_kinds
+from .normal_form import settle, settle_late
 from .probe import probe, size_symbols
 from .traverse import atoms_of, free_of, substitute
 from .worker import run_bounded
@@ -47,6 +49,9 @@ class Verdict:
     numerically_consistent: Optional[bool] = None
     assumptions: tuple = ()
     detail: str = ""
+    #: where a proved identity may fail: the points the assumptions do not exclude at which a
+    #: side is undefined (a divisor vanishes), e.g. ``("x ≠ 1",)`` for (x^2-1)/(x-1) = x + 1
+    conditions: tuple = ()
 
     def __bool__(self) -> bool:
         return self.status == "proved"
@@ -57,8 +62,8 @@ class Verdict:
             text += "; counterexample " + ", ".join(f"{k} = {v}" for k, v in self.counterexample.items())
         if self.status == "unknown" and self.numerically_consistent:
             text += "; numerically consistent"
-        if self.assumptions:
-            text += "; valid for " + ", ".join(self.assumptions)
+        if self.assumptions or self.conditions:
+            text += "; valid for " + ", ".join(self.assumptions + self.conditions)
         return text
 
     def to_json(self) -> dict:
@@ -71,6 +76,8 @@ class Verdict:
             out["assumptions"] = list(self.assumptions)
         if self.detail:
             out["detail"] = self.detail
+        if self.conditions:
+            out["conditions"] = list(self.conditions)
         return out
 
 
@@ -159,7 +166,8 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==", 
             rest = decide(lhs, rhs, domains, progress, relation, False) if v.status == "unknown" else v
             return rest if rest.status != "unknown" else v
     if not (size_symbols(lhs) or size_symbols(rhs)):
-        lhs, rhs = doit(lhs), doit(rhs)  # once, for the probe and the certificate alike
+        # once, for the probe and the certificate alike; derivatives over the DAG first
+        lhs, rhs = evaluate(lhs), evaluate(rhs)
         if lhs == rhs:
             return verdict("proved", "identical after carrying out derivatives and sums")
     lhs, rhs = exact_decimals(lhs), exact_decimals(rhs)
@@ -169,6 +177,12 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==", 
             status, method, detail = settled
             return verdict(status, method, counterexample={} if status == "refuted" else None,
                            numerically_consistent=status == "proved", detail=detail)
+    tower = settle(lhs, rhs, domains) if relation == "==" else None  # cheapest complete rung first
+    if tower is not None and tower["status"] == "proved":
+        return verdict("proved", tower["method"], conditions=tower["conditions"])
+    if tower is not None and tower["status"] == "refuted":
+        return verdict("refuted", tower["method"], counterexample=tower["counterexample"],
+                       numerically_consistent=False)
     found = probe(lhs, rhs, domains, relation=relation)
     if found.counterexample is not None:
         return verdict("refuted", "numeric probe, re-checked at high precision",
@@ -180,6 +194,10 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==", 
         if method is not None:
             return verdict("proved", method, numerically_consistent=found.consistent or None)
         return verdict("unknown", "no sign certificate", numerically_consistent=found.consistent)
+    late = settle_late(lhs, rhs, domains)
+    if late is not None:
+        return verdict("proved", late["method"], numerically_consistent=found.consistent or None,
+                       conditions=late["conditions"])
     method = certify_pair(lhs, rhs, on_try=lambda name: progress({"trying": name}),
                           indices=indices, orthogonal=declared(domains, "orthogonal"))
     if method is not None:

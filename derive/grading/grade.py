@@ -59,6 +59,8 @@ class GradedStep:
     detail: str = ""
     assumptions: tuple = ()
     message: str = ""
+    #: where a proved step may fail: points the assumptions leave in at which a side is undefined
+    conditions: tuple = ()
     #: what was decided, ``(lhs, rhs, assume, relation)``, for benchmarks and mutation tests
     compared: Optional[tuple] = field(default=None, repr=False, compare=False)
 
@@ -73,6 +75,8 @@ class GradedStep:
             out["counterexample"] = self.counterexample
         if self.assumptions:
             out["assumptions"] = list(self.assumptions)
+        if self.conditions:
+            out["conditions"] = list(self.conditions)
         return out
 
 
@@ -575,7 +579,7 @@ def _assume_for(assume: dict, *exprs) -> dict:
 def _from_verdict(index, row, shown, v: Verdict, read_as, relation="=", compared=None) -> GradedStep:
     return GradedStep(index, row.line, shown, v.status, read_as=read_as, method=v.method, reason=row.reason,
                       relation=relation, counterexample=v.counterexample, detail=v.detail,
-                      assumptions=v.assumptions, compared=compared)
+                      assumptions=v.assumptions, conditions=v.conditions, compared=compared)
 
 
 def _against(name, chains, assume, timeout, proofs_path):

@@ -84,6 +84,8 @@ def _terminal(report) -> str:
             out.write(f"              counterexample: {point}" + (f"; {s.detail}" if s.detail else "") + "\n")
         if s.status in ("proved", "unknown") and s.method:
             out.write(f"              {s.method}\n")
+        if s.status == "proved" and s.conditions:
+            out.write(f"              valid for {', '.join(s.conditions)}\n")
         if s.message:
             out.write(f"              {s.message}\n")
     n = len([s for s in report.steps if s.status != "given"])
@@ -115,6 +117,8 @@ def marked_latex(report) -> str:
             note += ": " + s.message
         elif s.relation in ("=>", "<=>"):
             note += " (" + {"=>": "implication only", "<=>": "equivalence"}[s.relation] + ")"
+        if s.status == "proved" and s.conditions:
+            note += ", valid for " + ", ".join(s.conditions).replace("≠", r"$\neq$")
         body = s.read_as if s.read_as and s.status != "unparsed" else None
         math = (r"\[ {\color{%s} %s} \]" % (colour, body.replace("definition: ", ""))) if body else \
             r"\begin{center}\color{gray}\texttt{%s}\end{center}" % escape_text(s.latex[:300])

@@ -130,6 +130,8 @@ def _chain_lines(proof, report) -> list[str]:
                 mark = r"\ \text{(wrong: refuted)}" if res.ok else r"\ \text{(NOT refuted)}"
             elif not res.ok:
                 mark = r"\ \text{(%s)}" % res.status
+            if res.ok and st.expect == "proved" and res.verdict.conditions:
+                mark += r"\ \text{(valid for %s)}" % escape_text(", ".join(res.verdict.conditions).replace("≠", r"$\neq$"))
 
         rel = r"\neq" if st.expect == "refuted" else RELATIONS[st.rel][1]
         left = lhs if first else ""
