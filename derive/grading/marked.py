@@ -165,13 +165,14 @@ def marked_latex(report, source: Optional[str] = None) -> str:
         source = read_source(Path(report.file))
     lines = source.splitlines()
     defs, defined = _definitions(source)
-    out = [PREAMBLE] + defs + [r"\begin{document}", r"\section*{Marked: \texttt{%s}}" % name_text(report.file)]
+    out = [PREAMBLE] + defs + [r"\begin{document}", r"\section*{Marked answer}",
+                                         r"{\raggedright\noindent File: \texttt{%s}\par}" % _path_text(report.file)]
     if report.assume:
         out.append(r"\noindent Assumed: " + escape_text(", ".join(f"{k} {v}" for k, v in report.assume.items()))
                    + r".\par")
     out.append(r"\noindent " + summary_sentence(report) + r"\par")
-    out.append(r"\begin{longtable}{@{}r>{\raggedright}p{0.52\linewidth}c>{\raggedright\arraybackslash}"
-               r"p{0.33\linewidth}@{}}")
+    out.append(r"\begin{longtable}{@{}r>{\raggedright}p{0.5\linewidth}c>{\raggedright\arraybackslash}"
+               r"p{0.3\linewidth}@{}}")
     out.append(r"\emph{line} & \emph{as written} & & \emph{note} \\ \hline \endhead")
     groups: dict = {}
     for step in report.steps:  # a chain a = b = c on one line: one row, every step's mark
@@ -193,6 +194,11 @@ def marked_latex(report, source: Optional[str] = None) -> str:
     return "\n".join(out) + "\n"
 
 
+def _path_text(path: str) -> str:
+    """A file path as text that may break after its slashes and underscores."""
+    return name_text(str(path)).replace("/", r"/\allowbreak{}")
+
+
 def summary_sentence(report) -> str:
     steps = [s for s in report.steps if s.status != "given"]
     good = sum(s.status == "proved" for s in steps)
@@ -205,7 +211,7 @@ def summary_sentence(report) -> str:
 
 def class_summary_latex(rows: list[dict], folder: str) -> str:
     """One page for the class: a row per file with its counts and its first problem."""
-    out = [PREAMBLE, r"\begin{document}", r"\section*{Class summary: \texttt{%s}}" % name_text(folder),
+    out = [PREAMBLE, r"\begin{document}", r"\section*{Class summary}", r"{\raggedright\noindent Folder: \texttt{%s}\par}" % _path_text(folder),
            r"\noindent %d files; %d with every step proved.\par" % (
                len(rows), sum(r["status"] == "ok" for r in rows)),
            r"\begin{longtable}{@{}>{\raggedright}p{0.3\linewidth}lrrrr>{\raggedright\arraybackslash}"

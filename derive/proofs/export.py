@@ -14,7 +14,7 @@ COMBINED = "derive-proofs"
 TITLE = "Derivations of deep learning, machine-checked"
 
 
-def render(reports, combined_title: str = TITLE) -> dict:
+def render(reports, combined_title: str = TITLE, combined_name: str = COMBINED) -> dict:
     """``{file name: text}`` for every proof and, when a title is given, the combined document
     (one section per family, one appendix of full matrices at its end)."""
     files = {}
@@ -28,13 +28,14 @@ def render(reports, combined_title: str = TITLE) -> dict:
         families.setdefault(entry.family, []).append(
             proof_latex(proof, report, heading="subsection", appendix=book))
     if combined_title:
-        files[f"{COMBINED}.tex"] = document(combined_title, list(families.items()), toc=True, appendix=book)
+        files[f"{combined_name}.tex"] = document(combined_title, list(families.items()), toc=True, appendix=book)
     return files
 
 
-def export(reports, out: Path, combined: bool = True, pdf: bool = False, title: str = TITLE) -> list[Path]:
+def export(reports, out: Path, combined: bool = True, pdf: bool = False, title: str = TITLE,
+           combined_name: str = COMBINED) -> list[Path]:
     """Write the LaTeX (and with ``pdf`` the PDFs in ``out/pdf``); return the paths written."""
-    files = render(reports, combined_title=title if combined else "")
+    files = render(reports, combined_title=title if combined else "", combined_name=combined_name)
     written = []
     for name, text in files.items():
         path = out / name
