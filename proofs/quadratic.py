@@ -78,9 +78,13 @@ def _concrete(U_, n, title, name, note):
     lams = sp.symbols(f"lambda_1:{n + 1}", real=True)
     alphas = sp.symbols(f"alpha_1:{n + 1}", real=True)
     a = sp.Matrix(alphas)
-    H_ = U_ * sp.diag(*lams) * U_.T
+    Lam_ = sp.diag(*lams)
+    H_ = U_ * Lam_ * U_.T
+    written = MatMul(HALF, Transpose(MatMul(U_, a, evaluate=False)), MatMul(U_, Lam_, U_.T, evaluate=False),
+                     MatMul(U_, a, evaluate=False), evaluate=False)
     return (Proof(name, title, note=note)
-            .given(HALF * (U_ * a).T * H_ * (U_ * a))
+            .given(written)
+            .step(HALF * (U_ * a).T * H_ * (U_ * a), "multiply out")
             .step(sp.Matrix([[HALF * sum(l * x ** 2 for l, x in zip(lams, alphas))]]),
                   "expand; the basis is orthonormal"))
 
@@ -112,8 +116,9 @@ def quadratic_error_eigen_expansion_d3():
 def hessian_eigenpairs_d2():
     """H = U Lambda U^T has eigenpairs (lambda_i, u_i)."""
     l1, l2 = sp.symbols("lambda_1 lambda_2", real=True)
-    H_ = ROT2 * sp.diag(l1, l2) * ROT2.T
+    Lam_ = sp.diag(l1, l2)
     return (Proof("hessian_eigenpairs_d2", r"$H u_i = \lambda_i u_i$ for $H = U\Lambda U^T$ ($d = 2$)",
                   note=r"Columns side by side: $HU = U\Lambda$, that is $Hu_1 = \lambda_1 u_1$ and $Hu_2 = \lambda_2 u_2$.")
-            .given(H_ * ROT2)
-            .step(ROT2 * sp.diag(l1, l2), "$U^T U = I$"))
+            .given(MatMul(ROT2, Lam_, ROT2.T, ROT2, evaluate=False))
+            .step(MatMul(ROT2, Lam_, evaluate=False), "$U^T U = I$")
+            .step(ROT2 * Lam_, "multiply out"))

@@ -88,6 +88,9 @@ class DerivePrinter(LatexPrinter):
                 else sign + head + self._print(rest)
         return super()._print_MatMul(expr)
 
+    def _print_DiagMatrix(self, expr):
+        return r"\mathrm{diag}\left(%s\right)" % self._print(expr.arg)
+
     # --- large matrices: a few entries, the whole object in the appendix ---------------------
 
     def _print_MatrixBase(self, expr):
@@ -152,6 +155,19 @@ class DerivePrinter(LatexPrinter):
                 bracket = self._needs_mul_brackets(f, first=n == 0, last=n == len(factors) - 1)
                 out.append((sign if n == 0 else " ", sign if n == 0 else r"{} \cdot ", f, bracket))
             return out
+        if isinstance(expr, sp.MatMul) and len(expr.args) > 1:
+            from sympy.printing.precedence import precedence_traditional
+
+            args = list(expr.args)
+            out = []
+            if args[0].is_number:
+                coeff = args.pop(0)
+                out.append(("", "", coeff, False))
+            prec = precedence_traditional(expr)
+            for f in args:
+                bracket = self.parenthesize(f, prec, False) != self._print(f)
+                out.append((" " if out else "", r"{} \cdot " if out else "", f, bracket))
+            return out if len(out) > 1 else []
         if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
             return [("", "", expr[0, 0], "[")]
         return []
@@ -241,13 +257,19 @@ class Appendix:
         for label, context, m in self.items:
             out.append(f"\n\\paragraph{{{label}}} {name_text(context)} "
                        f"(a ${m.rows} \\times {m.cols}$ matrix).")
+            cells = [(f"{r + 1}" if m.cols == 1 else f"{r + 1},{c + 1}", m[r, c])
+                     for r in range(m.rows) for c in range(m.cols)]
+            texts = [printer.doprint(e) for _, e in cells]
+            if max(tex_width(t) for t in texts) <= 10.0:
+                # short entries (names, abbreviations): a paragraph of them, several to a line
+                out.append(",\\quad\n".join(f"$({where})\\colon\\ \\displaystyle {t}$"
+                                                for (where, _), t in zip(cells, texts)) + ".")
+                continue
             rows = []
-            for r in range(m.rows):
-                for c in range(m.cols):
-                    where = f"{r + 1}" if m.cols == 1 else f"{r + 1},{c + 1}"
-                    lines = printer.layout(m[r, c], LINE - 6.0, LINE - 8.0)
-                    rows.append(f"({where})\\colon\\quad & {lines[0]}")
-                    rows += [f"& \\qquad {line}" for line in lines[1:]]
+            for where, e in cells:
+                lines = printer.layout(e, LINE - 6.0, LINE - 8.0)
+                rows.append(f"({where})\\colon\\quad & {lines[0]}")
+                rows += [f"& \\qquad {line}" for line in lines[1:]]
             out.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
         return "\n".join(out) + "\n"
 
@@ -272,7 +294,8 @@ def layout(expr, first: float = LINE, rest: Optional[float] = None, **settings) 
 
 
 _TEXT_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "&": r"\&",
-                  "%": r"\%", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+                  "%": r"\%", "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}",
+                  ">": r"\textgreater{}", "|": r"\textbar{}"}
 
 
 def escape_text(text: str) -> str:
@@ -378,7 +401,7 @@ def _refutation(proof, st, res, prev, printer) -> str:
         out.append(f"\\noindent{{\\small NOT refuted: {escape_text(res.status)}.}}")
         return "\n".join(out)
     out.append("\\noindent{\\small " + counterexample_sentence(
-        res.verdict.counterexample, proof.unfold(prev), proof.unfold(st.expr)) + "}")
+        res.verdict.counterexample, proof.unfold(prev), proof.unfold(st.expr)) + "}\\par\n")
     return "\n".join(out)
 
 
