@@ -159,10 +159,8 @@ def _note(step) -> str:
 def marked_latex(report, source: Optional[str] = None) -> str:
     """The marked document of one graded file (``source``: its text; read from
     ``report.file`` when not given)."""
-    if source is None:
-        from .grade import read_source
-
-        source = read_source(Path(report.file))
+    if source is None:  # the file was read (and checked) when it was graded
+        source = Path(report.file).read_text(encoding="utf-8", errors="replace")
     lines = source.splitlines()
     defs, defined = _definitions(source)
     out = [PREAMBLE] + defs + [r"\begin{document}", r"\section*{Marked answer}",

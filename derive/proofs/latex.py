@@ -89,7 +89,7 @@ class DerivePrinter(LatexPrinter):
         return super()._print_MatMul(expr)
 
     def _print_DiagMatrix(self, expr):
-        return r"\mathrm{diag}\left(%s\right)" % self._print(expr.arg)
+        return r"\mathrm{diag}\left(%s\right)" % self._print(expr.args[0])
 
     # --- large matrices: a few entries, the whole object in the appendix ---------------------
 
@@ -103,24 +103,42 @@ class DerivePrinter(LatexPrinter):
             tex = super()._print_MatrixBase(expr)
             if tex_width(tex) <= self._settings["max_width"]:
                 return tex
+            tex = self._matrix_tex(expr, list(range(rows)), list(range(cols)), elide=False)
+            if tex is not None and tex_width(tex) <= self._settings["max_width"]:
+                return tex  # every entry shown, the long ones on lines of their own
         label = appendix.add(expr)
-        keep_r = _kept(rows, self._settings["max_rows"])
-        keep_c = _kept(cols, self._settings["max_cols"])
-        budget = self._settings["max_width"] / max(1, len(keep_c))
+        tex = self._matrix_tex(expr, _kept(rows, self._settings["max_rows"]),
+                               _kept(cols, self._settings["max_cols"]), elide=True)
+        return tex + r"^{\,[\mathrm{%s}]}" % label
+
+    def _matrix_tex(self, expr, keep_r, keep_c, elide: bool):
+        """The matrix with the rows and columns kept (None: a row or column of dots); an entry
+        too wide for its column is broken onto lines, or (``elide``) shown as dots; None when
+        an entry does not fit and nothing may be elided."""
+        budget = self._settings["max_width"] / max(1, len(keep_c)) - 1.0
         lines = []
         for r in keep_r:
             cells = []
             for c in keep_c:
                 if r is None:
                     cells.append(r"\ddots" if c is None else r"\vdots")
-                elif c is None:
+                    continue
+                if c is None:
                     cells.append(r"\cdots")
-                else:
-                    cell = self._print(expr[r, c])
-                    cells.append(cell if tex_width(cell) <= budget else r"\cdots")
+                    continue
+                cell = self._print(expr[r, c])
+                if tex_width(cell) > budget:
+                    broken = self.layout(expr[r, c], budget, budget - 1.0)
+                    if all(tex_width(b) <= budget for b in broken):
+                        cell = r"\begin{aligned}&%s\end{aligned}" % r"\\&\quad ".join(broken)
+                    elif elide:
+                        cell = r"\cdots"
+                    else:
+                        return None
+                cells.append(cell)
             lines.append(" & ".join(cells))
-        tex = r"\left[\begin{matrix}%s\end{matrix}\right]" % r"\\".join(lines)
-        return tex + r"^{\,[\mathrm{%s}]}" % label
+        gap = r"\\[1ex]" if any(r"\begin{aligned}" in line for line in lines) else r"\\"
+        return r"\left[\begin{matrix}%s\end{matrix}\right]" % gap.join(lines)
 
     # --- breaking a long formula at its top-level +, - and products --------------------------
 
@@ -137,7 +155,20 @@ class DerivePrinter(LatexPrinter):
                 else:
                     out.append((" + ", "{} + ", term, self._needs_add_brackets(term)))
             return out
-        if isinstance(expr, sp.Mul):
+        if isinstance(expr, sp.MatMul) and len(expr.args) > 1:
+            from sympy.printing.precedence import precedence_traditional
+
+            args = list(expr.args)
+            out = []
+            if args[0].is_number:
+                coeff = args.pop(0)
+                out.append(("", "", coeff, False))
+            prec = precedence_traditional(expr)
+            for f in args:
+                bracket = self.parenthesize(f, prec, False) != self._print(f)
+                out.append((" " if out else "", r"{} \cdot " if out else "", f, bracket))
+            return out if len(out) > 1 else []
+        if isinstance(expr, sp.Mul):  # after MatMul, a subclass of Mul
             from sympy.simplify import fraction
 
             if any(isinstance(a, sp.Number) for a in expr.args[1:]) or expr.args[0] is sp.S.One:
@@ -155,19 +186,6 @@ class DerivePrinter(LatexPrinter):
                 bracket = self._needs_mul_brackets(f, first=n == 0, last=n == len(factors) - 1)
                 out.append((sign if n == 0 else " ", sign if n == 0 else r"{} \cdot ", f, bracket))
             return out
-        if isinstance(expr, sp.MatMul) and len(expr.args) > 1:
-            from sympy.printing.precedence import precedence_traditional
-
-            args = list(expr.args)
-            out = []
-            if args[0].is_number:
-                coeff = args.pop(0)
-                out.append(("", "", coeff, False))
-            prec = precedence_traditional(expr)
-            for f in args:
-                bracket = self.parenthesize(f, prec, False) != self._print(f)
-                out.append((" " if out else "", r"{} \cdot " if out else "", f, bracket))
-            return out if len(out) > 1 else []
         if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
             return [("", "", expr[0, 0], "[")]
         return []

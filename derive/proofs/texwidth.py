@@ -159,7 +159,7 @@ def tex_width(s: str, scale: float = 1.0) -> float:
                 body, i = _environment(s, i, env)
                 if env == "array":
                     _, body = _group(body, _skip_spaces(body, 0)) if body.lstrip().startswith("{") else ("", body)
-                rows = [r for r in _split_top(body, "\\\\") if r.strip()]
+                rows = [re.sub(r"^\s*\[[^\]]*\]", "", r) for r in _split_top(body, "\\\\") if r.strip()]
                 if env in MATRICES:
                     cells = [_split_top(r, "&") for r in rows]
                     ncol = max((len(r) for r in cells), default=0)
