@@ -280,8 +280,9 @@ class Appendix:
             texts = [printer.doprint(e) for _, e in cells]
             if max(tex_width(t) for t in texts) <= 10.0:
                 # short entries (names, abbreviations): a paragraph of them, several to a line
-                out.append(",\\quad\n".join(f"$({where})\\colon\\ \\displaystyle {t}$"
-                                                for (where, _), t in zip(cells, texts)) + ".")
+                out.append("{\\setlength{\\lineskiplimit}{1ex}\\setlength{\\lineskip}{1ex}"
+                           + ",\\quad\n".join(f"$({where})\\colon\\ \\displaystyle {t}$"
+                                                for (where, _), t in zip(cells, texts)) + ".\\par}")
                 continue
             rows = []
             for where, e in cells:
