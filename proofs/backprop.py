@@ -137,7 +137,7 @@ def _gradient_display(net):
     return sp.Matrix(given), sp.Matrix(rule)
 
 
-def gradient_proof(name, title, net, loss_of_output, note=""):
+def gradient_proof(name, title, net, loss_of_output, note="", timeout=10.0):
     """Proof: the delta rules give the direct derivative of the composed network, for every parameter."""
     t = Symbol("t", real=True)
     loss = loss_of_output(net.output[0])
@@ -145,7 +145,7 @@ def gradient_proof(name, title, net, loss_of_output, note=""):
     rules = delta_rule(net, [dL_da_out]).gradients(net)
     shown_given, shown_rule = _gradient_display(net)
     direct = sp.Matrix([Derivative(loss, p) for p in net.parameters()])
-    return (Proof(name, title, note=note)
+    return (Proof(name, title, note=note, timeout=timeout)
             .given(direct, display=shown_given)
             .step(sp.Matrix(rules), "delta rules: $\\delta^{(L)} = \\partial L/\\partial a^{(L)} \\odot g_L'(z^{(L)})$, "
                   "$\\delta^{(l)} = g_l'(z^{(l)}) \\odot W^{(l+1)T}\\delta^{(l+1)}$", display=shown_rule))
@@ -173,7 +173,7 @@ def backprop_three_layer_network(widths=(2, 3, 2, 1)):
     return gradient_proof(
         "backprop_three_layer_network",
         f"A {len(widths) - 1}-layer network of widths {'-'.join(map(str, widths))}: every gradient",
-        net, lambda out: ell(out, y),
+        net, lambda out: ell(out, y), timeout=60.0,  # 20 gradients of undefined functions: ~10 s on a busy machine
         note=r"The activations $g_1, g_2, g_3$ and the loss $\ell(a, y)$ are undefined functions: the delta "
              r"rules hold whatever they are. Every weight and bias is a symbol.")
 

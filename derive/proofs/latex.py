@@ -493,9 +493,10 @@ def proof_latex(proof, report=None, standalone_math: bool = False, heading: str 
     body = "\\begin{align*}\n" + " \\\\\n".join(_chain_rows(proof, report, printer)) + "\n\\end{align*}"
     if standalone_math:
         return body
+    claim = _claim_latex(proof, printer) if any(st.expect == "proved" for st in proof.steps) \
+        else "the line below is wrong: the checker refutes it with a point."  # a refutation only
     parts = [f"\\{heading}{{{escape_text(proof.title)}}}", f"\\label{{proof:{proof.name}}}",
-             f"\\noindent\\textbf{{Claim}} (\\texttt{{{name_text(proof.name)}}}).\\quad "
-             + _claim_latex(proof, printer)]
+             f"\\noindent\\textbf{{Claim}} (\\texttt{{{name_text(proof.name)}}}).\\quad " + claim]
     if proof.assume:
         parts.append(f"\n\\noindent\\textbf{{Assumptions.}}\\quad {assumptions_latex(proof.assume)}.")
     if proof.define:
