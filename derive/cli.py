@@ -97,7 +97,12 @@ def cmd_latex(args) -> int:
     entries = _entries(args.targets, args.path)
     out = Path(args.out)
     reports = _check_all(entries, args.timeout, quiet=args.quiet, jobs=args.jobs)
-    written = export(reports, out, combined=not args.targets, pdf=args.pdf)
+    # the combined sheet of what was asked for: the whole book under its usual name, a selection
+    # (``derive latex proofs/activations.py``) as sheet.tex, so the committed book is not replaced
+    name = args.combined or ("derive-proofs" if not args.targets else "sheet")
+    title = args.title or ("Derivations of deep learning, machine-checked" if not args.targets
+                           else "Derivations, machine-checked")
+    written = export(reports, out, combined=True, pdf=args.pdf, title=title, combined_name=name)
     for p in written:
         print(p)
     return EXIT_OK if all(r.ok for _, r in reports) else EXIT_FAILED
@@ -144,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--out", default="output", help="folder for the .tex files (default output/)")
     p.add_argument("--pdf", action="store_true", help="also compile with pdflatex")
+    p.add_argument("--title", help="the title of the combined sheet")
+    p.add_argument("--combined", metavar="NAME",
+                   help="file name (without .tex) of the combined sheet (default derive-proofs, or sheet "
+                        "when proofs are named)")
     p.set_defaults(func=cmd_latex)
 
     try:

@@ -13,7 +13,7 @@ Spec section 4 (seeds 000, 004; Bishop PRML section 5.3, eq. 5.28-5.39). Main re
   every entry symbolic, and ``hessian_eigenpairs_d2``: H u_i = lambda_i u_i.
 """
 import sympy as sp
-from sympy import MatrixSymbol, Rational, Sum, Symbol, sqrt
+from sympy import MatMul, MatrixSymbol, Mul, Pow, Rational, Sum, Symbol, Transpose
 
 from derive import Proof, theorem
 
@@ -34,8 +34,8 @@ quadratic_error_eigen_expansion = (
           note=r"The columns $u_i$ of $U$ are orthonormal eigenvectors of $H$ ($U^T U = I$) with eigenvalues "
                r"$\lambda_i$, so $H = U \Lambda U^T$ with $\Lambda = \mathrm{diag}(\lambda)$; $\alpha$ holds the "
                r"coordinates of $w - w^*$ in that basis. The dimension $d$ is a symbol.")
-    .given(HALF * (w - w_star).T * H * (w - w_star))
-    .step(HALF * (U * alpha).T * (U * Lam * U.T) * (U * alpha),
+    .given(MatMul(HALF, Transpose(w - w_star), H, w - w_star, evaluate=False))
+    .step(MatMul(HALF, Transpose(U * alpha), U * Lam * U.T, U * alpha, evaluate=False),
           r"$w - w^* = \sum_i \alpha_i u_i = U\alpha$, $H = U\Lambda U^T$")
     .step(HALF * alpha.T * U.T * U * Lam * U.T * U * alpha, r"$(U\alpha)^T = \alpha^T U^T$")
     .step(HALF * alpha.T * Lam * alpha, r"$U^T U = I$ (orthonormal eigenvectors, $u_i^T u_j = \delta_{ij}$)")
@@ -57,6 +57,7 @@ quadratic_error_psd_minimum = (
 )
 
 c, lam_j = Symbol("c"), Symbol("lambda_j")
+_two_c_over_lam = Mul(2, c, Pow(lam_j, -1, evaluate=False), evaluate=False)  # kept as written
 quadratic_error_contour_half_axes = (
     Proof("quadratic_error_contour_half_axes",
           r"Contours of $E$ are ellipses with half-axes $\sqrt{2(E - E(w^*))/\lambda_j}$",
@@ -66,8 +67,9 @@ quadratic_error_contour_half_axes = (
                r"\sqrt{2c/\lambda_j}$ lies on it, as the chain shows; so the half-axis along $u_j$ is "
                r"$\sqrt{2(E - E(w^*))/\lambda_j}$, proportional to $\lambda_j^{-1/2}$: the larger the curvature, "
                r"the shorter the axis.")
-    .given(HALF * lam_j * sqrt(2 * c / lam_j) ** 2, r"$\alpha_j = \sqrt{2c/\lambda_j}$, other $\alpha_i = 0$")
-    .step(HALF * lam_j * (2 * c / lam_j), r"$(\sqrt{t})^2 = t$ for $t > 0$")
+    .given(Mul(HALF, lam_j, Pow(Pow(_two_c_over_lam, HALF, evaluate=False), 2, evaluate=False), evaluate=False),
+           r"$\alpha_j = \sqrt{2c/\lambda_j}$, other $\alpha_i = 0$")
+    .step(Mul(HALF, lam_j, _two_c_over_lam, evaluate=False), r"$(\sqrt{t})^2 = t$ for $t > 0$")
     .step(c, r"cancel $\lambda_j$")
 )
 
@@ -76,9 +78,13 @@ def _concrete(U_, n, title, name, note):
     lams = sp.symbols(f"lambda_1:{n + 1}", real=True)
     alphas = sp.symbols(f"alpha_1:{n + 1}", real=True)
     a = sp.Matrix(alphas)
-    H_ = U_ * sp.diag(*lams) * U_.T
+    Lam_ = sp.diag(*lams)
+    H_ = U_ * Lam_ * U_.T
+    written = MatMul(HALF, Transpose(MatMul(U_, a, evaluate=False)), MatMul(U_, Lam_, U_.T, evaluate=False),
+                     MatMul(U_, a, evaluate=False), evaluate=False)
     return (Proof(name, title, note=note)
-            .given(HALF * (U_ * a).T * H_ * (U_ * a))
+            .given(written)
+            .step(HALF * (U_ * a).T * H_ * (U_ * a), "multiply out")
             .step(sp.Matrix([[HALF * sum(l * x ** 2 for l, x in zip(lams, alphas))]]),
                   "expand; the basis is orthonormal"))
 
@@ -110,8 +116,9 @@ def quadratic_error_eigen_expansion_d3():
 def hessian_eigenpairs_d2():
     """H = U Lambda U^T has eigenpairs (lambda_i, u_i)."""
     l1, l2 = sp.symbols("lambda_1 lambda_2", real=True)
-    H_ = ROT2 * sp.diag(l1, l2) * ROT2.T
+    Lam_ = sp.diag(l1, l2)
     return (Proof("hessian_eigenpairs_d2", r"$H u_i = \lambda_i u_i$ for $H = U\Lambda U^T$ ($d = 2$)",
                   note=r"Columns side by side: $HU = U\Lambda$, that is $Hu_1 = \lambda_1 u_1$ and $Hu_2 = \lambda_2 u_2$.")
-            .given(H_ * ROT2)
-            .step(ROT2 * sp.diag(l1, l2), "$U^T U = I$"))
+            .given(MatMul(ROT2, Lam_, ROT2.T, ROT2, evaluate=False))
+            .step(MatMul(ROT2, Lam_, evaluate=False), "$U^T U = I$")
+            .step(ROT2 * Lam_, "multiply out"))

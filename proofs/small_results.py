@@ -70,6 +70,13 @@ def _a(*a):
     return Add(*a, evaluate=False)
 
 
+def _written(expr, count):
+    """``expr`` (unevaluated, as a person writes the count) after checking that it is the
+    count the network builders give."""
+    assert expr.doit() == count, (expr, count)
+    return expr
+
+
 C = 32
 residual_block_params = (
     Proof("residual_block_params",
@@ -105,17 +112,19 @@ bottleneck_block_params = (
     Proof("bottleneck_block_params",
           r"A bottleneck block ($1\times1$ $128\to32$, $3\times3$ $32\to32$, $1\times1$ $32\to128$) has 17600 "
           r"parameters")
-    .given(_a(conv_params(128, 32, 1), conv_params(32, 32, 3), conv_params(32, 128, 1)),
-           "the three convolutions with biases", display=sp.Symbol("(128+1) \\cdot 32 + (32 \\cdot 9+1) \\cdot 32 + (32+1) \\cdot 128"))
+    .given(_written(_a(_m(_a(128, 1), 32), _m(_a(_m(32, 9), 1), 32), _m(_a(32, 1), 128)),
+                    conv_params(128, 32, 1) + conv_params(32, 32, 3) + conv_params(32, 128, 1)),
+           "the three convolutions with biases: $(C_{in} k^2 + 1) C_{out}$ each")
     .step(_a(4128, 9248, 4224), "per layer")
     .step(17600, "arithmetic")
 )
 
 bottleneck_block_params_no_bias = (
     Proof("bottleneck_block_params_no_bias", "Without biases the bottleneck block has 17408 parameters")
-    .given(_a(conv_params(128, 32, 1, bias=False), conv_params(32, 32, 3, bias=False),
-              conv_params(32, 128, 1, bias=False)), "the three convolutions without biases",
-           display=sp.Symbol("128 \\cdot 32 + 32 \\cdot 9 \\cdot 32 + 32 \\cdot 128"))
+    .given(_written(_a(_m(128, 32), _m(32, 9, 32), _m(32, 128)),
+                    conv_params(128, 32, 1, bias=False) + conv_params(32, 32, 3, bias=False)
+                    + conv_params(32, 128, 1, bias=False)),
+           "the three convolutions without biases: $C_{in} k^2 C_{out}$ each")
     .step(_a(4096, 9216, 4096), "per layer")
     .step(17408, "arithmetic")
 )

@@ -73,7 +73,7 @@ def test_marked_latex_compiles(tmp_path):
     out = run(CORPUS / "seed002_logit.tex", "--latex", target)
     assert out.returncode == 1  # the OCR-garbled line is unparsed
     text = target.read_text()
-    assert r"\marginpar" in text and "unparsed" in text
+    assert r"\studentmath{" in text and "Not read" in text
     assert compile_pdf(target, tmp_path).exists()
 
 

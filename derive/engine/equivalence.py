@@ -26,7 +26,7 @@ from typing import Mapping, Optional
 import sympy as sp
 
 from .assumptions import Domain, domain_of_symbol, parse_assumptions
-from .certificate import Indices, certify_order, certify_pair, doit
+from .certificate import Indices, certify_order, certify_pair
 from .differentiate import evaluate
 from .elementary import decide_constants, exact_decimals
 from .matrices import check_shapes, decide_matrices, involves_matrices, matrix_kinds
@@ -54,7 +54,24 @@ class Verdict:
     conditions: tuple = ()
 
     def __bool__(self) -> bool:
+        """True only when proved: ``if equal(a, b):`` runs for a certificate, never for an
+        undecided ("unknown") or a refuted equality. Read ``status`` to tell those apart."""
         return self.status == "proved"
+
+    _MARKS = {"proved": "✓", "refuted": "✗", "unknown": "?"}
+
+    def _repr_latex_(self) -> str:
+        text = f"{self._MARKS[self.status]} {self.status} ({self.method})"
+        if self.counterexample:
+            text += "; at " + ", ".join(f"{k} = {v}" for k, v in self.counterexample.items())
+        escapes = {"\\": r"\textbackslash ", "_": r"\_", "{": r"\{", "}": r"\}", "^": r"\^{}", "$": r"\$",
+                   "%": r"\%", "#": r"\#", "&": r"\&", "~": r"\~{}"}
+        return r"$\text{%s}$" % "".join(escapes.get(ch, ch) for ch in text)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<p>{self._MARKS[self.status]} <b>{self.status}</b> — {html.escape(self.describe())}</p>"
 
     def describe(self) -> str:
         text = f"{self.status} ({self.method})"

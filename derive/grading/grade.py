@@ -97,6 +97,19 @@ class GradeReport:
     def ok(self) -> bool:
         return self.first_error is None and (self.against is None or self.against.get("status") == "proved")
 
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def _repr_latex_(self) -> str:
+        from .marked import report_latex
+
+        return report_latex(self)
+
+    def _repr_html_(self) -> str:
+        from .marked import report_html
+
+        return report_html(self)
+
     def to_json(self) -> dict:
         out = {"file": self.file, "steps": [s.to_json() for s in self.steps], "first_error": self.first_error}
         if self.assume:

@@ -21,7 +21,6 @@ from pathlib import Path
 from ..errors import DeriveError
 
 MARK = {"given": " ", "proved": "✓", "refuted": "✗", "unknown": "?", "unparsed": "!"}
-COLOUR = {"proved": "ForestGreen", "given": "black", "refuted": "red", "unknown": "orange", "unparsed": "gray"}
 
 
 def positive_number(text: str) -> float:
@@ -51,7 +50,12 @@ def add_grade_parser(sub) -> None:
     p.add_argument("target", metavar="FILE|DIR", help="a .tex file, or a folder of them")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--against", metavar="NAME", help="also compare the result with a built-in proof's")
-    p.add_argument("--latex", metavar="OUT.tex", help="write the derivation back with every line marked")
+    p.add_argument("--latex", metavar="OUT.tex|DIR",
+                   help="write the derivation back with every line marked (a folder: one file per answer "
+                        "and class-summary.tex)")
+    p.add_argument("--pdf", action="store_true", help="with --latex, also compile the marked files with pdflatex")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bar; for one file, only the summary line")
     p.add_argument("--timeout", type=positive_number, default=10.0, help="seconds per step (default 10)")
     p.add_argument("--file-timeout", type=positive_number, default=300.0,
                    help="seconds per file in a folder; a file still running then is stopped (default 300)")
@@ -97,43 +101,26 @@ def _terminal(report) -> str:
     return out.getvalue()
 
 
-def marked_latex(report) -> str:
-    """The derivation written back, each line coloured by its verdict with a margin note."""
-    from ..proofs.latex import escape_text
-
-    lines = [r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb}",
-             r"\usepackage[dvipsnames]{xcolor}", r"\usepackage[margin=2cm,marginparwidth=5cm,right=6.5cm]{geometry}",
-             r"\begin{document}", r"\section*{Derivation checked by \texttt{derive}}",
-             r"\noindent File: \texttt{%s}\par" % escape_text(report.file)]
-    if report.assume:
-        lines.append(r"\noindent Assumptions: " + escape_text(", ".join(f"{k} {v}" for k, v in report.assume.items()))
-                     + r"\par")
-    for s in report.steps:
-        colour = COLOUR[s.status]
-        note = s.status
-        if s.status == "refuted" and s.counterexample is not None:
-            note += ": " + (", ".join(f"{k} = {v}" for k, v in s.counterexample.items()) or "the values differ")
-        elif s.status == "unparsed":
-            note += ": " + s.message
-        elif s.relation in ("=>", "<=>"):
-            note += " (" + {"=>": "implication only", "<=>": "equivalence"}[s.relation] + ")"
-        if s.status == "proved" and s.conditions:
-            note += ", valid for " + ", ".join(s.conditions).replace("≠", r"$\neq$")
-        body = s.read_as if s.read_as and s.status != "unparsed" else None
-        math = (r"\[ {\color{%s} %s} \]" % (colour, body.replace("definition: ", ""))) if body else \
-            r"\begin{center}\color{gray}\texttt{%s}\end{center}" % escape_text(s.latex[:300])
-        lines.append(r"\marginpar{\small\color{%s} line %d: %s%s}" % (
-            colour, s.line, escape_text(note[:300]),
-            (r"\\ \textit{" + escape_text(s.reason[:200]) + "}") if s.reason else ""))
-        lines.append(math)
-    lines.append(r"\end{document}")
-    return "\n".join(lines) + "\n"
-
-
 def _grade_one(path, args):
     from .grade import grade
 
     return grade(path, against=args.against, timeout=args.timeout, proofs_path=args.path)
+
+
+def marked_latex(report) -> str:
+    """The marked document of a graded file (see :mod:`derive.grading.marked`)."""
+    from .marked import marked_latex as marked
+
+    return marked(report)
+
+
+def _write_marked(report, out: Path, pdf: bool) -> Path:
+    from ..proofs.latex import compile_pdf, write_atomic
+
+    write_atomic(out, marked_latex(report))
+    if pdf:
+        compile_pdf(out, out.parent)
+    return out
 
 
 def cmd_grade(args) -> int:
@@ -143,14 +130,23 @@ def cmd_grade(args) -> int:
     from .filepool import limit_memory
 
     limit_memory(args.file_memory)  # inherited by the decision worker, started on first need
-    report = _grade_one(target, args)
+    try:
+        report = _grade_one(target, args)
+    except DeriveError as exc:
+        if not args.json:
+            raise
+        # --json promises one object on standard output, an unreadable file included
+        json.dump({"file": str(target), "error": str(exc), "steps": [], "first_error": None}, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        print(f"derive: {exc}", file=sys.stderr)
+        return 2
     if args.latex:
-        from ..proofs.latex import write_atomic
-
-        write_atomic(Path(args.latex), marked_latex(report))
+        _write_marked(report, Path(args.latex), args.pdf)
     if args.json:
         json.dump(report.to_json(), sys.stdout, indent=1)
         sys.stdout.write("\n")
+    elif args.quiet:
+        sys.stdout.write(_terminal(report).splitlines()[-1 if not report.against else -2] + "\n")
     else:
         sys.stdout.write(_terminal(report))
     return 0 if report.ok else 1
@@ -170,7 +166,9 @@ def _row_for(path, args) -> dict:
         row = {"file": str(path), "status": "ok" if r.ok else "errors", "steps": len(steps),
                **{k: sum(s.status == k for s in steps) for k in ("proved", "refuted", "unknown", "unparsed")},
                "first_error_line": r.steps[r.first_error].line if r.first_error is not None else "",
-               "message": r.steps[r.first_error].method if r.first_error is not None else ""}
+               "message": _problem(r)}
+        if getattr(args, "latex", None):
+            row["marked"] = str(_write_marked(r, _marked_path(Path(args.latex), path, args), False))
     except DeriveError as exc:
         row = _empty_row(path, "unreadable", str(exc))
     except MemoryError:
@@ -181,8 +179,27 @@ def _row_for(path, args) -> dict:
     return row
 
 
+def _problem(report) -> str:
+    """The CSV's message: the problem at the first error (never the method of a proved step)."""
+    from .marked import problem
+
+    if report.first_error is not None:
+        return problem(report.steps[report.first_error])
+    if report.against and report.against.get("status") != "proved":
+        return f"against {report.against['name']}: {report.against['status']}"
+    return ""
+
+
+def _marked_path(out: Path, path: Path, args) -> Path:
+    """Where the marked copy of ``path`` goes under the ``--latex`` folder (its relative path, flattened)."""
+    rel = Path(path).resolve().relative_to(Path(args.target).resolve())
+    return out / ("__".join(rel.with_suffix("").parts) + "-marked.tex")
+
+
 def _grade_dir(folder: Path, args) -> int:
     from functools import partial
+
+    from ..proofs.latex import write_atomic
 
     from .filepool import run_files
 
@@ -204,14 +221,23 @@ def _grade_dir(folder: Path, args) -> int:
             rows[n] = {**_empty_row(files[n], "killed" if status in ("killed", "memory") else "failed",
                                     message), "seconds": None}
         filled = int(30 * done / len(files))
-        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{len(files)}", end="", file=sys.stderr,
-              flush=True)
-    print(file=sys.stderr)
-    out = Path(args.out)
-    from ..proofs.latex import write_atomic
+        if not args.quiet:
+            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{len(files)}", end="", file=sys.stderr,
+                  flush=True)
+    if not args.quiet:
+        print(file=sys.stderr)
+    if args.latex:
+        from ..proofs.latex import compile_many
+        from .marked import class_summary_latex
 
+        summary_tex = Path(args.latex) / "class-summary.tex"
+        write_atomic(summary_tex, class_summary_latex(rows, str(folder)))
+        if args.pdf:
+            marked = [Path(r["marked"]) for r in rows if r.get("marked")] + [summary_tex]
+            compile_many(marked, Path(args.latex), runs=1, jobs=jobs)
+    out = Path(args.out)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     write_atomic(out / "derive-grades.csv", buf.getvalue())

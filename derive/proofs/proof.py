@@ -34,6 +34,8 @@ class Step:
     display: object = None
     #: "=", ">=" or "<=": the previous expression relates to this one so
     rel: str = "="
+    #: where the step was written (``file:line``), for failure messages
+    where: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,16 @@ class Report:
     steps: list = field(default_factory=list)
     link_error: str = ""
     seconds: float = 0.0
+    #: why the chain proves nothing (it collapsed to ``x = x``), or ""
+    vacuous: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.link_error and all(s.ok for s in self.steps)
+        return not self.link_error and not self.vacuous and all(s.ok for s in self.steps)
+
+    def __bool__(self) -> bool:
+        """``bool(report)`` is ``report.ok``: a failed proof is falsy."""
+        return self.ok
 
     @property
     def first_failure(self) -> Optional[StepResult]:
@@ -82,28 +90,59 @@ class Report:
     def status(self) -> str:
         if self.ok:
             return "proved"
+        if self.vacuous:
+            return "vacuous"
         failed = self.first_failure
         return failed.status if failed is not None else "broken link"
 
-    def methods(self) -> list:
-        return [s.verdict.method for s in self.steps]
-
     def failure_text(self) -> str:
-        """The first failure, for a terminal: the step, its expression and the verdict."""
+        """The first failure, for a terminal: where the step was written, both sides, the
+        verdict, and the values of both sides at the counterexample."""
         if self.link_error:
             return f"    broken link: {self.link_error}"
+        if self.vacuous:
+            return f"    vacuous: {self.vacuous}"
         failed = self.first_failure
         if failed is None:
             return ""
         from .latex import latex
 
-        shown = failed.step.display if failed.step.display is not None else failed.step.expr
-        text = latex(shown)
-        text = text if len(text) <= 400 else text[:400] + " ..."
-        lines = [f"    step {failed.index} ({failed.step.reason or 'no reason given'}): {failed.status}",
-                 f"      expression: {text}",
+        def short(e):
+            text = latex(e)
+            return text if len(text) <= 400 else text[:400] + " ..."
+
+        st = failed.step
+        prev = next(p for i, _, p in self.proof.links() if i == failed.index)
+        shown = st.display if st.display is not None else st.expr
+        prev_shown = self.proof.shown_given if prev is self.proof.given_expr else prev
+        where = f" at {st.where}" if st.where else ""
+        lines = [f"    step {failed.index}{where} ({st.reason or 'no reason given'}): {failed.status}"
+                 + (f" (expected {st.expect})" if st.expect != "proved" else ""),
+                 *([f"      {_source_line(st.where)}"] if _source_line(st.where) else []),
+                 f"      left:  {short(prev_shown)}",
+                 f"      right: {short(shown)}",
                  f"      {failed.verdict.describe()}"]
+        if failed.verdict.counterexample is not None:
+            from .pointvalues import values_at
+
+            vals = values_at(self.proof.unfold(prev), self.proof.unfold(st.expr), failed.verdict.counterexample)
+            if vals is not None:
+                of = f" ({vals[0]})" if vals[0] else ""
+                lines.append(f"      there{of}: left = {vals[1]}, right = {vals[2]}")
         return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        from .notebook import report_latex
+
+        return report_latex(self)
+
+    def _repr_html_(self) -> str:
+        from .notebook import report_html
+
+        return report_html(self)
+
+    def methods(self) -> list:
+        return [s.verdict.method for s in self.steps]
 
     def to_json(self) -> dict:
         out = {"name": self.proof.name, "title": self.proof.title, "ok": self.ok,
@@ -114,6 +153,8 @@ class Report:
         out["first_error"] = failed.index if failed is not None else None
         if self.link_error:
             out["link_error"] = self.link_error
+        if self.vacuous:
+            out["vacuous"] = self.vacuous
         return out
 
 
@@ -121,6 +162,29 @@ def _latex(e) -> str:
     from .latex import latex
 
     return latex(e)
+
+
+def _short(e, most: int = 80) -> str:
+    text = _latex(e)
+    return text if len(text) <= most else text[:most] + " ..."
+
+
+def _source_line(where: str) -> str:
+    """The text of the source line ``file:line`` (the step as written), or ""."""
+    import linecache
+
+    path, _, line = where.rpartition(":")
+    return linecache.getline(path, int(line)).strip() if line.isdigit() else ""
+
+
+def _caller() -> str:
+    """``file:line`` of the code that called into this module (where a step was written)."""
+    import sys
+
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else ""
 
 
 class Proof:
@@ -175,7 +239,7 @@ class Proof:
         if rel not in RELATIONS:
             raise ValueError(f"rel must be one of {tuple(RELATIONS)}")
         shown = as_expr(display, "display") if display is not None else None
-        self.steps.append(Step(as_expr(expr, "step expression"), reason, expect, shown, rel))
+        self.steps.append(Step(as_expr(expr, "step expression"), reason, expect, shown, rel, _caller()))
         return self
 
     @property
@@ -231,11 +295,30 @@ class Proof:
                 return "the chain does not end at the claim's right side"
         return ""
 
+    def vacuity(self) -> str:
+        """Why the chain proves nothing, or "": every step is the given expression, or the
+        result reads ``x = x``. It happens when SymPy evaluates a chain away as it is built
+        (``sqrt(t)**2`` with t > 0 is t at once): build steps unevaluated (``Derivative(...)``,
+        ``Sum(...)``, ``Mul(..., evaluate=False)``). A chain of deliberately wrong lines only
+        (a refutation) is not vacuous: its point is the refutation."""
+        proved = [s for s in self.steps if s.expect == "proved"]
+        if self.given_expr is None or not proved:
+            return ""
+        given = self.given_expr
+        if all(s.expr == given for s in proved):
+            return (f"every step is the given expression {_short(given)}: SymPy evaluated the chain away; "
+                    f"build the steps unevaluated (Derivative(...), Sum(...), evaluate=False)")
+        r = self.result
+        if r.lhs == r.rhs or proved[-1].expr == given:
+            return (f"the result is of the form x = x ({_short(r.lhs)} = {_short(r.rhs)}): the chain proves "
+                    f"nothing; build the steps unevaluated (Derivative(...), Sum(...), evaluate=False)")
+        return ""
+
     def check(self, timeout: Optional[float] = None,
               on_step: Callable[[StepResult], None] = lambda r: None) -> Report:
         """Check every step against the previous expression; return the Report."""
         start = time.perf_counter()
-        report = Report(self, link_error=self._link_error())
+        report = Report(self, link_error=self._link_error(), vacuous=self.vacuity())
         for i, st, prev in self.links():
             lhs, rhs = self.unfold(prev), self.unfold(st.expr)
             v = compare(lhs, rhs, RELATIONS[st.rel][0], assume=self.assume, timeout=timeout or self.timeout)
