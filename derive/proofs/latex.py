@@ -448,8 +448,19 @@ def counterexample_sentence(point, lhs, rhs) -> str:
 
 
 def _number(text):
+    """A counterexample value as SymPy: an exact rational, a matrix (rows of entries), or a name."""
     from fractions import Fraction
 
+    if isinstance(text, str) and text.startswith("["):  # a matrix, as the engine reports it
+        import ast
+
+        try:
+            text = ast.literal_eval(text)  # literals only: never evaluates code
+        except (ValueError, SyntaxError):
+            return sp.Symbol(text)
+    if isinstance(text, (list, tuple)):
+        rows = [row if isinstance(row, (list, tuple)) else [row] for row in text]
+        return sp.Matrix([[_number(v) for v in row] for row in rows])
     try:
         f = Fraction(str(text))
         return sp.Rational(f.numerator, f.denominator)
@@ -473,7 +484,8 @@ def _claim_latex(proof, printer) -> str:
     """The statement proved, ``lhs = rhs``: inline when short, else a broken display."""
     rel = proof.result_relation
     lhs, rhs = printer.doprint(proof.result.lhs), printer.doprint(proof.result.rhs)
-    if tex_width(f"{lhs} {rel} {rhs}") <= LINE - 14.0 and "\\begin" not in lhs + rhs:
+    room = LINE - 8.0 - 0.53 * len(proof.name)  # what "Claim (name)." in typewriter type leaves
+    if tex_width(f"{lhs} {rel} {rhs}") <= room and "\\begin" not in lhs + rhs:
         return f"${lhs} {rel} {rhs}$."
     rows = []
     if tex_width(lhs) <= 0.3 * LINE:
