@@ -385,3 +385,33 @@ def test_class12_index_valid_in_every_sum_when_sampled():
 def test_class13_timeout_must_be_positive_and_finite(timeout):
     with pytest.raises(ValueError):
         equal(x, x + 1, timeout=timeout)
+
+
+# --- 9b. SymPy can call two different substitutions equal: they are carried out at the door ------
+
+def _seed003_partials():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proofs"))
+    from backprop import seed003_network
+
+    net, values, y = seed003_network()
+    err = (net.output[0] - y) ** 2
+    point = (tuple(values), tuple(values.values()))
+    return [sp.Subs(sp.Derivative(err, p), *point) for p in net.parameters()]
+
+
+@pytest.mark.parametrize("i, j", [(3, 6), (4, 8)])
+def test_class09b_distinct_substitutions_stay_distinct(i, j):
+    partials = _seed003_partials()
+    a, b = partials[i].doit(), partials[j].doit()  # truth: two different numbers
+    assert abs(sp.N(a - b, 30)) > 0.1
+    # the trap: SymPy's own equality merges them
+    assert partials[i] == partials[j]
+    # a matrix of all partials against their values: proved (entry by entry, never merged)
+    assert equal(sp.Matrix(partials), sp.Matrix([p.doit() for p in partials]), timeout=60).status == "proved"
+    # and swapping the two entries' values is refuted
+    wrong = [p.doit() for p in partials]
+    wrong[i], wrong[j] = wrong[j], wrong[i]
+    assert equal(sp.Matrix(partials), sp.Matrix(wrong), timeout=60).status == "refuted"

@@ -32,7 +32,7 @@ from .elementary import decide_constants, exact_decimals
 from .matrices import check_shapes, decide_matrices, involves_matrices, matrix_kinds
 from .normal_form import settle, settle_late
 from .probe import probe, size_symbols
-from .traverse import atoms_of, free_of, substitute
+from .traverse import atoms_of, carry_out_subs, free_of, substitute
 from .worker import run_bounded
 
 STATUSES = ("proved", "refuted", "unknown")
@@ -103,9 +103,9 @@ def as_expr(x, what: str = "expression"):
     if isinstance(x, str):
         raise TypeError(f"{what} must be a SymPy expression, not a string (use derive.parse_latex)")
     if isinstance(x, sp.MatrixBase):
-        return sp.ImmutableMatrix(x)
+        return sp.ImmutableMatrix(carry_out_subs(sp.ImmutableMatrix(x)))
     if isinstance(x, sp.Basic):
-        return x
+        return carry_out_subs(x)  # SymPy's equality of Subs is not to be trusted (see there)
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         if isinstance(x, int):
             return sp.Integer(x)
@@ -276,7 +276,7 @@ def compare(lhs, rhs, relation: str = "==", assume: Optional[Mapping[str, object
     elapsed = time.perf_counter() - start
     if status == "done":
         verdict = Verdict(**{**value.__dict__, "seconds": elapsed})
-        if len(_CACHE) < 4096:
+        if len(_CACHE) < 4096 and not (lhs.has(sp.Subs) or rhs.has(sp.Subs)):  # see carry_out_subs
             _CACHE[key] = verdict
         return verdict
     consistent = next((p["consistent"] for p in progress if "consistent" in p), None)

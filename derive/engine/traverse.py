@@ -100,3 +100,39 @@ def substitute(expr, mapping: dict):
         return out
 
     return rec(expr)
+
+
+def carry_out_subs(expr):
+    """``expr`` with every ``Subs`` of a concrete expression carried out (``doit``).
+
+    SymPy compares two ``Subs`` through their expression with the variables renamed, and that
+    comparison can call two different substitutions equal (seen: the partial derivatives of
+    one network's loss with respect to two different biases, at one point). Every dict, set
+    and ``==`` downstream would then merge them, so a false step could be "identical". A
+    ``Subs`` whose expression holds no undefined function is carried out here, at the
+    engine's door, by a walk keyed on object identity (never on SymPy's equality); one of an
+    undefined function (``g'(u)``) has no other form and stays.
+    """
+    from sympy.core.function import AppliedUndef
+
+    if isinstance(expr, sp.MatrixBase):  # entry by entry: applyfunc would merge "equal" entries
+        return sp.ImmutableMatrix(expr.rows, expr.cols, [carry_out_subs(v) for v in expr])
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Subs):
+        return expr
+    memo: dict = {}
+
+    def go(x):
+        hit = memo.get(id(x))
+        if hit is not None:
+            return hit[1]
+        if isinstance(x, sp.Subs) and not x.expr.has(AppliedUndef):
+            out = x.doit()
+        elif x.args and not isinstance(x, sp.Subs):
+            args = [go(a) if isinstance(a, sp.Basic) else a for a in x.args]
+            out = x.func(*args) if any(a is not b for a, b in zip(args, x.args)) else x
+        else:
+            out = x
+        memo[id(x)] = (x, out)  # the key object is kept alive, so its id is not reused
+        return out
+
+    return go(expr)
