@@ -41,7 +41,7 @@ def test_against_a_builtin_proof():
 
 
 @pytest.mark.parametrize("content, where", [
-    (b"\\[ \\frac{1}{2 \\]", ":1: 1 unclosed"),
+    (b"\\[ \\frac{1}{2 \\]", ":1: an unclosed '{' (line 1, column 12)"),
     (b"\x00\x01\x02junk", "binary data"),
     (b"", "empty input"),
     (b"\xff\xfe\\[ x \\]", "not UTF-8"),

@@ -146,7 +146,7 @@ def _displays(toks: list, src: Source):
                                 depth -= 1
                     k += 1
                 if k >= len(toks):
-                    raise src.error(f"\\begin{{{name}}} is never closed", t.pos)
+                    raise src.error(f"\\begin{{{name}}} is not closed", t.pos)
                 found.append((name, toks[after:k]))
                 n = _env_at(toks, k)[1]
                 continue
@@ -158,7 +158,7 @@ def _displays(toks: list, src: Source):
             while k < len(toks) and toks[k].text != closer:
                 k += 1
             if k >= len(toks):
-                raise src.error(f"{t.text} is never closed", t.pos)
+                raise src.error(f"{t.text} is not closed", t.pos)
             found.append((t.text, toks[n + 1:k]))
             n = k + 1
             continue

@@ -94,7 +94,7 @@ class _Builder:
                 if until == "}":
                     raise self.src.error("an unclosed '{'", start)
                 if env is not None:
-                    raise self.src.error(f"\\begin{{{env}}} is never closed", start)
+                    raise self.src.error(f"\\begin{{{env}}} is not closed", start)
                 return out, len(self.src.text)
             if tok.kind == "close":
                 if until == "}":
