@@ -299,9 +299,9 @@ def _split_relations(nodes: list) -> list:
     parts, cur, rel, depth, n = [], [], "", 0, 0
     while n < len(nodes):
         nd = nodes[n]
-        if _char(nd, "(["):
+        if _char(nd, "([") or _cmd(nd, "{", "lbrace", "lfloor", "lceil"):
             depth += 1
-        elif _char(nd, ")]"):
+        elif _char(nd, ")]") or _cmd(nd, "}", "rbrace", "rfloor", "rceil"):
             depth = max(depth - 1, 0)
         hit = None
         if depth == 0:

@@ -31,7 +31,7 @@ from .tree import Cmd, Env, Group, Leaf, node_end, parse_tree
 
 MAX_LENGTH = 5000
 
-GREEK = set("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
+GREEK = set("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi
  rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi
  Psi Omega ell""".split())
 #: letters that name a function before "(" unless what follows shows a product
@@ -929,7 +929,12 @@ class Reader:
             raise self.error("a transpose: vectors and matrices are not graded yet", pos)
         if name in ("to", "rightarrow", "mapsto", "gets", "leftarrow"):
             raise self.error(f"an arrow (\\{name}) inside a formula", pos)
-        if name in ("diff",):
+        if name == "diff" and n + 2 < len(seq) and isinstance(seq[n + 1], Group) and isinstance(seq[n + 2], Group):
+            target = self.expr(self.prepare(seq[n + 1].children), pos)   # \diff{f}{x} (diffcoeff)
+            var = self.expr(self.prepare(seq[n + 2].children), pos)
+            self.put(pieces, self.derivative(target, [(var, 1, "")], False, None, 1), pos)
+            return n + 3
+        if name == "diff":
             raise self.error("\\diff outside a derivative", pos)
         raise self.error(f"unknown command \\{name}", pos)
 
@@ -1223,9 +1228,9 @@ def _relations(nodes: list) -> Optional[int]:
     """Offset of the first relation outside brackets, if any."""
     depth = 0
     for nd in nodes:
-        if _char(nd, "(["):
+        if _char(nd, "([") or _cmd(nd, "{", "lbrace", "lfloor", "lceil"):
             depth += 1
-        elif _char(nd, ")]"):
+        elif _char(nd, ")]") or _cmd(nd, "}", "rbrace", "rfloor", "rceil"):
             depth -= 1
         elif depth == 0 and (_char(nd, "=<>") or _cmd(nd, "leq", "geq", "le", "ge", "neq", "ne", "approx",
                                                           "Rightarrow", "iff", "implies", "simeq", "propto",

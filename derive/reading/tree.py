@@ -21,7 +21,7 @@ ARITY = {
     "bm": 1, "boldsymbol": 1, "pmb": 1, "vec": 1, "hat": 1, "widehat": 1, "tilde": 1, "widetilde": 1,
     "bar": 1, "overline": 1, "dot": 1, "ddot": 1, "underline": 1, "operatorname": 1, "mathop": 1,
     "label": 1, "tag": 1, "eqref": 1, "ref": 1, "hspace": 1, "vspace": 1, "phantom": 1, "hphantom": 1,
-    "vphantom": 1, "boxed": 1, "color": 1, "textcolor": 2, "pdv": 2, "dv": 2, "diff": 0,
+    "vphantom": 1, "boxed": 1, "color": 1, "textcolor": 2, "pdv": 2, "dv": 2,
     "overset": 2, "underset": 2, "stackrel": 2, "cancel": 1, "bcancel": 1, "xcancel": 1, "cancelto": 2,
     "underbrace": 1, "overbrace": 1, "substack": 1, "mathring": 1, "check": 1, "breve": 1,
 }
