@@ -36,7 +36,7 @@ RELATIONS = {"leq": "<=", "le": "<=", "leqslant": "<=", "geq": ">=", "ge": ">=",
              "neq": "!=", "ne": "!=", "approx": "~", "simeq": "~", "propto": "propto", "Rightarrow": "=>",
              "implies": "=>", "Longrightarrow": "=>", "iff": "<=>", "Leftrightarrow": "<=>",
              "Longleftrightarrow": "<=>", "equiv": ":=", "coloneqq": ":=", "triangleq": ":=", "eqqcolon": "=",
-             "lt": "<", "gt": ">", "to": "->", "mapsto": "->", "sim": "sim", "cong": "~", "doteq": ":="}
+             "lt": "<", "gt": ">", "rightarrow": "=>", "longrightarrow": "=>", "to": "->", "mapsto": "->", "sim": "sim", "cong": "~", "doteq": ":="}
 HEADER = re.compile(r"\s*%\s*derive:\s*(.*)$")
 
 
@@ -180,7 +180,7 @@ def _flatten(nodes: list, one_formula: bool) -> list:
     line breaks are spaces."""
     out = []
     for nd in nodes:
-        if isinstance(nd, Env) and nd.name in ROW_ENVIRONMENTS:
+        if isinstance(nd, Env) and (nd.name in ROW_ENVIRONMENTS or nd.name in DISPLAY_ENVIRONMENTS):
             out.extend(_flatten(nd.body, one_formula))
         elif one_formula and isinstance(nd, Leaf) and nd.tok.kind == "cmd" and nd.tok.text == "\\\\":
             out.append(Leaf(Token("space", " ", nd.pos, 2)))
@@ -259,6 +259,11 @@ def _strip_remarks(row: list, src: Source) -> tuple[list, list]:
         if _char(nd, ",;") and _has_math(keep):
             nxt = next((r for r in rest if not _is_space(r) or _cmd(r, "quad", "qquad")), None)
             after = [r for r in rest if not _is_space(r)]
+            condition = any(_cmd(r, "geq", "leq", "ge", "le", "neq", "ne", "in", "notin", "forall") or _char(r, "<>")
+                            for r in after) and not any(_char(r, "=") for r in after)
+            if condition:
+                reasons.append(_remark_text(rest, src))   # ", j \geq 1": the range of a formula
+                break
             if not after or any(_cmd(r, "quad", "qquad", "text", "mbox", "textrm", "forall", "hspace")
                                 for r in rest[:3] + [nxt] if r is not None):
                 if after:

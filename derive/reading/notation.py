@@ -44,7 +44,7 @@ ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sec": sp.sec, "csc":
               "logit": logit, "softplus": None, "softmax": None, "Tr": None, "tr": None, "diag": None}
 #: names written without a backslash that are functions when "(" follows
 PLAIN_WORDS = sorted((w for w in ELEMENTARY if w not in ("Tr", "tr")), key=len, reverse=True)
-SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace",
+SPACING = {",", ";", ":", "!", " ", "\n", "\t", "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace",
            "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "left", "right", "middle",
            "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
            "bigm", "Bigm", "biggm", "Biggm", "nonumber", "notag", "allowbreak", "mathstrut", "strut"}
@@ -64,6 +64,12 @@ RELATION_CHARS = {"=", "<", ">"}
 INEQ = {"geq": ">=", "ge": ">=", "leq": "<=", "le": "<=", "neq": "!=", "ne": "!="}
 DIFF_COMMANDS = {"partial", "diff", "mathrm-d", "d"}
 PLACEHOLDER = "\\Xi_{%d}"
+#: what latex2sympy2 sees in place of each read object: plain letters, which its grammar reads
+#: fastest (a subscripted placeholder costs it 50 ms); ``d``, ``e``, ``I`` and ``\\gamma`` mean
+#: something to it and are left out
+SLOTS = [(c, c) for c in "abcfghijklmnopqrstuvwxyzABCDEFGHJKLMNOPQRSTUVWXYZ"] + [
+    ("\\" + g, g) for g in ("alpha beta zeta eta theta iota kappa lambda mu nu xi rho tau upsilon phi chi psi "
+                            "omega Delta Theta Lambda Xi Sigma Upsilon Phi Psi Omega").split()]
 
 
 @dataclass
@@ -144,6 +150,7 @@ class Reader:
     def __init__(self, src: Source, ctx: Context):
         self.src, self.ctx = src, ctx
         self.table: dict = {}
+        self.calls: set = set()             # placeholders of applied functions: cos(u)2x is cos(u)*2x
         self.names: dict = {}
         self.leaf_seconds = 0.0
 
@@ -169,8 +176,12 @@ class Reader:
         pieces = self.emit(seq)
         if len(pieces) == 1 and pieces[0][0] in self.table:
             return self.table[pieces[0][0]]
-        skeleton, starts = "", []
+        skeleton, starts, slots = "", [], {}
         for text, p in pieces:
+            if text in self.table:
+                if text not in slots:
+                    slots[text] = SLOTS[len(slots)] if len(slots) < len(SLOTS) else (text, text[1:])
+                text = slots[text][0]
             starts.append((len(skeleton), p))
             skeleton += text + " "
         import time
@@ -191,7 +202,7 @@ class Reader:
             self.leaf_seconds += time.perf_counter() - t0
         if isinstance(got, list) or not isinstance(got, (sp.Basic, sp.MatrixBase)):
             raise self.error("not one formula (a list or a set?)", seq[0].pos)
-        keys = {sp.Symbol(k[1:]): v for k, v in self.table.items()}
+        keys = {sp.Symbol(slot[1]): self.table[k] for k, slot in slots.items()}
         if isinstance(got, sp.MatrixBase):
             return sp.ImmutableMatrix(got.applyfunc(lambda e: substitute(e, keys) if keys else e))
         stray = [s for s in got.free_symbols if s not in keys]
@@ -336,7 +347,8 @@ class Reader:
         if k + 1 < len(seq) and _char(seq[k], ",") and _char(seq[k + 1], "0123456789") and \
                 seq[k + 1].pos == seq[k].pos + 1:
             raise self.error("a decimal comma or a digit group ('0,111', '1,000'): write 0.111 or 1000", seq[k].pos)
-        if pieces and (pieces[-1][0].startswith("\\Xi_") or pieces[-1][0] in (")", "}")):
+        if pieces and ((pieces[-1][0].startswith("\\Xi_") and pieces[-1][0] not in self.calls)
+                       or pieces[-1][0] == "}"):
             raise self.error(f"a number after a factor: write {text} before it, or \\cdot", start)
         if pieces and pieces[-1][0][-1:].isdigit():
             raise self.error("two numbers side by side: write \\cdot between them", start)
@@ -412,23 +424,32 @@ class Reader:
         return f"\\{deco}{{{inner}}}", bold
 
     def index_list(self, sub) -> Optional[list]:
-        """``kj`` -> [k, j]; ``k,0`` -> [k, 0]; ``i+1`` -> [i + 1]; a word or a greek letter -> None."""
+        """``kj`` -> [k, j]; ``k,0`` -> [k, 0]; ``i+1`` -> [i + 1]; ``kk'`` -> [k, k']; a word or a
+        greek letter -> None (part of the name)."""
         s = _plain(sub).replace(" ", "")
         if s.startswith("{") and s.endswith("}"):
             s = s[1:-1]
-        parts = s.split(",") if "," in s else ([s] if re.fullmatch(r"[A-Za-z][+-]\d+", s) else list(s))
-        if not parts or len(parts) > 3 or any(not re.fullmatch(r"[A-Za-z]|\d+|[A-Za-z][+-]\d+", p) for p in parts):
+        if "," in s:
+            parts = s.split(",")
+        elif re.fullmatch(r"[A-Za-z]'*[+-]\d+", s):
+            parts = [s]
+        elif re.fullmatch(r"(?:[A-Za-z]'*|\d)+", s):
+            parts = re.findall(r"[A-Za-z]'*|\d", s)
+        else:
+            return None
+        if not parts or len(parts) > 3 or any(not re.fullmatch(r"[A-Za-z]'*|\d+|[A-Za-z]'*[+-]\d+", p) for p in parts):
             return None
         if "," not in s and len(s) == 2 and s.lower() in {"in", "id", "ml", "em", "op", "ce"}:
             return None
         out = []
         for p in parts:
+            m = re.fullmatch(r"([A-Za-z]'*)([+-]\d+)?", p)
             if p.isdigit():
                 out.append(sp.Integer(int(p)))
-            elif len(p) == 1:
-                out.append(self.symbol(p))
+            elif m.group(2):
+                out.append(self.symbol(m.group(1)) + int(m.group(2)))
             else:
-                out.append(self.symbol(p[0]) + (1 if p[1] == "+" else -1) * int(p[2:]))
+                out.append(self.symbol(m.group(1)))
         return out
 
     def atom(self, name: str, sub, layer, star: bool, primes: int, bold: bool):
@@ -483,6 +504,12 @@ class Reader:
         if _char(after, "(") and not layer and not star:
             close = self.matching(seq, k)
             inside = seq[k + 1:close]
+            if any(_char(x, "|") or _cmd(x, "mid", "vert") for x in inside) and not primes:
+                # p(t | w): a conditional probability, one quantity named as written
+                written = fname + "(" + " ".join(_plain(x) for x in inside) + ")"
+                written = re.sub(r"\s+", " ", written).replace("\\mid", "|").replace("\\vert", "|")
+                self.put(pieces, self.symbol(written), nd.pos)
+                return close + 1
             args = self.split_args(inside)
             conventional = base in CONVENTIONAL_FUNCTIONS
             if primes:
@@ -592,6 +619,7 @@ class Reader:
         else:
             value = f(*vals)
         self.put(pieces, value, pos)
+        self.calls.add(pieces[-1][0])
         return close + 1
 
     # --- functions written as commands or words ----------------------------------------------------
@@ -669,6 +697,7 @@ class Reader:
         if power is not None:
             value = value ** power
         self.put(pieces, value, pos)
+        self.calls.add(pieces[-1][0])
         return end
 
     def softmax(self, args, seq, end, pieces, pos) -> int:
@@ -797,7 +826,8 @@ class Reader:
     def evaluation_bars(self, seq: list) -> list:
         """``\\left. X \\right|_{a=0}`` and ``X \\Big|_{a=0}``: X at a = 0."""
         for m, nd in enumerate(seq):
-            if _char(nd, "|") and m + 2 < len(seq) + 1 and m + 1 < len(seq) and _char(seq[m + 1], "_") and \
+            if (_char(nd, "|") or _cmd(nd, "|", "vert", "rvert", "Vert", "rVert")) and m + 1 < len(seq) and \
+                    _char(seq[m + 1], "_") and \
                     m + 2 < len(seq) and any(_char(x, "=") for x in _kids(seq[m + 2])):
                 start = max((k for k in range(m) if isinstance(seq[k], Leaf) and seq[k].tok.kind == "mark"),
                             default=None)
@@ -844,6 +874,12 @@ class Reader:
                 return n + 1
             if name in ("pdv", "dv"):
                 return self.physics_derivative(seq, n, pieces)
+            if name in ("norm", "abs"):
+                inner = self.expr(self.prepare(_kids(nd.args[0])), pos)
+                if name == "norm" and any(getattr(s_, "name", "").startswith("\\mathbf") for s_ in inner.free_symbols):
+                    raise self.error("the norm of a vector: not graded yet", pos)
+                self.put(pieces, sp.Abs(inner), pos)
+                return n + 1
             if name in TEXT_COMMANDS or name in ("mathrm", "operatorname", "mathit") and \
                     len(_plain(nd.args[0]).strip("{} ")) > 1:
                 return self.word(seq, n, pieces)
@@ -909,6 +945,8 @@ class Reader:
                 [Leaf(Token("char", ")", seq[close].pos))] + seq[close + 1:]
             before = len(fake) - len(seq)
             return self.bracket(fake, n, pieces) - before
+        if name in ("det", "Tr", "tr", "Trace", "trace", "rank"):
+            raise self.error(f"\\{name} of a matrix: vectors and matrices are not graded yet", pos)
         if name in ("ldots", "cdots", "dots", "vdots", "ddots", "dotsb", "dotsc"):
             raise self.error(f"an elided sum or product (\\{name}): write it with \\sum or \\prod", pos)
         if name in ("pm", "mp"):
@@ -1082,12 +1120,24 @@ class Reader:
             top = f"{d}^{order} {sp.latex(target)}" if order > 1 else f"{d} {sp.latex(target)}"
             bottom = " ".join(f"{d} {sp.latex(v)}" + (f"^{c}" if c > 1 else "") for v, c, _ in variables)
             return self.symbol(f"\\frac{{{top}}}{{{bottom}}}")
+        for v, _, _ in variables:
+            if not isinstance(v, (sp.Symbol, sp.Indexed)):
+                raise self.error(f"a derivative with respect to {sp.latex(v)}, not a name (is a superscript "
+                                 f"a layer? write z^{{(L)}})", 0)
         return sp.Derivative(target, *[(v, c) for v, c, _ in variables])
 
     def physics_derivative(self, seq: list, n: int, pieces: list) -> int:
         """``\\pdv{f}{x}``, ``\\dv{f}{x}``, ``\\pdv[2]{f}{x}``, ``\\pdv{f}{x}{y}`` (the physics package)."""
         nd = seq[n]
         order = int(_plain(nd.opt).strip("{}[] ")) if nd.opt is not None else 1
+        if len(nd.args) == 1:            # \pdv{x} f: the operator, applied to the rest of the term
+            var = self.expr(self.prepare(_kids(nd.args[0])), nd.pos)
+            end = self.term_end(seq, n + 1)
+            if end == n + 1:
+                raise self.error("a derivative operator with nothing to differentiate", nd.pos)
+            target = self.expr(seq[n + 1:end], seq[n + 1].pos)
+            self.put(pieces, self.derivative(target, [(var, order, "")], nd.name == "pdv", None, order), nd.pos)
+            return end
         target = self.expr(self.prepare(_kids(nd.args[0])), nd.pos)
         variables = [(self.expr(self.prepare(_kids(a)), a.pos), 1, _plain(a)) for a in nd.args[1:]]
         if len(variables) == 1:
@@ -1157,9 +1207,25 @@ class Reader:
             raise self.error("a sum over a set: write its bounds", lower[rel].pos)
         else:
             names, lo = lower, sp.Integer(1)
-        variables = [self.expr([x], x.pos) for x in names if not _char(x, ",")]
+        groups, cur = [], []
+        for x in names:
+            if _char(x, ","):
+                groups.append(cur)
+                cur = []
+            else:
+                cur.append(x)
+        groups.append(cur)
+        if len(groups) == 1 and len(names) > 1 and all(_char(x, "abcdefghijklmnopqrstuvwxyz") for x in names):
+            groups = [[x] for x in names]          # \sum_{ij}: over i and j
+        variables = [self.expr(g, g[0].pos) for g in groups if g]
         if not variables or not all(isinstance(v, sp.Symbol) for v in variables):
             raise self.error(f"the index of a \\{nd.tok.name} is not a letter", nd.pos)
+        for v in variables:
+            hidden = [x for x in body.free_symbols if v not in body.free_symbols and "_" in getattr(x, "name", "")
+                      and re.search(r"(?<![A-Za-z])%s(?![A-Za-z'])" % re.escape(v.name), x.name.split("_", 1)[1])]
+            if hidden:
+                raise self.error(f"the index {v.name} is inside the name {hidden[0].name} here: cannot sum over it",
+                                 nd.pos)
         value = body
         for v in reversed(variables):
             top = hi if hi is not None else sp.Symbol(f"n_{v.name}", integer=True, positive=True)

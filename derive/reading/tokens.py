@@ -81,6 +81,9 @@ def tokenize(src: Source) -> list[Token]:
                     m += 1
                 out.append(Token("cmd", text[n:m], n, m - n))
                 n = m
+            elif nxt in " \t\r\n":
+                out.append(Token("cmd", "\\ ", n, 2))      # a control space
+                n += 2
             else:
                 out.append(Token("cmd", text[n:n + 2], n, 2))
                 n += 2

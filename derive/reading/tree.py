@@ -21,7 +21,7 @@ ARITY = {
     "bm": 1, "boldsymbol": 1, "pmb": 1, "vec": 1, "hat": 1, "widehat": 1, "tilde": 1, "widetilde": 1,
     "bar": 1, "overline": 1, "dot": 1, "ddot": 1, "underline": 1, "operatorname": 1, "mathop": 1,
     "label": 1, "tag": 1, "eqref": 1, "ref": 1, "hspace": 1, "vspace": 1, "phantom": 1, "hphantom": 1,
-    "vphantom": 1, "boxed": 1, "color": 1, "textcolor": 2, "pdv": 2, "dv": 2,
+    "vphantom": 1, "boxed": 1, "color": 1, "textcolor": 2, "pdv": 1, "dv": 1, "norm": 1, "abs": 1,
     "overset": 2, "underset": 2, "stackrel": 2, "cancel": 1, "bcancel": 1, "xcancel": 1, "cancelto": 2,
     "underbrace": 1, "overbrace": 1, "substack": 1, "mathring": 1, "check": 1, "breve": 1,
 }
@@ -154,13 +154,15 @@ class _Builder:
                     self.n = save
             for _ in range(ARITY[tok.name]):
                 cmd.args.append(self.argument(tok))
-            if tok.name in ("pdv", "dv"):  # \pdv{f}{x}{y}: a mixed second derivative
-                save = self.n
-                self.skip_spaces()
-                if self.peek() is not None and self.peek().kind == "open":
-                    cmd.args.append(self.node())
-                else:
-                    self.n = save
+            if tok.name in ("pdv", "dv"):  # \pdv{f}{x}, \pdv{f}{x}{y}; \pdv{x} alone is the operator
+                for _ in range(2):
+                    save = self.n
+                    self.skip_spaces()
+                    if self.peek() is not None and self.peek().kind == "open":
+                        cmd.args.append(self.node())
+                    else:
+                        self.n = save
+                        break
             return cmd
         return Leaf(tok)
 
