@@ -51,7 +51,8 @@ h, theta = sp.Symbol("h", **R), sp.Symbol("theta", **R)
 X, Z = sp.IndexedBase("x", **R), sp.IndexedBase("z", **R)
 f = sp.Function("f")
 n_k = sp.Symbol("n_k", integer=True, positive=True)
-n_i = sp.Symbol("n_i", integer=True, positive=True)
+N_x = sp.Symbol("N_{x}", integer=True, positive=True)   # an unbounded sum runs over its family
+N_z = sp.Symbol("N_{z}", integer=True, positive=True)
 opaque = lambda name: sp.Symbol(name, **R)  # noqa: E731  (an unknown derivative: a name)
 
 #: issue 12 part 3, one row per construct: spacing and sizing, derivatives, functions, names, sums
@@ -76,8 +77,10 @@ GOOD_PAIRS += [
     (r"exp(x) + log(y) + tanh(z)", sp.exp(x) + sp.log(y) + sp.tanh(z)),
     (r"sigmoid(x)", sigmoid(x)),
     (r"max(a, b) - \max(0, x)", sp.Max(a, b) - sp.Max(0, x)),
-    (r"\operatorname{softmax}(\mathbf z)_i", sp.exp(Z[i]) / sp.Sum(sp.exp(Z[k]), (k, 1, n_k))),
-    (r"softmax(z)_i", sp.exp(Z[i]) / sp.Sum(sp.exp(Z[k]), (k, 1, n_k))),
+    (r"\operatorname{softmax}(\mathbf z)_i", sp.exp(Z[i]) / sp.Sum(sp.exp(Z[k]), (k, 1, N_z))),
+    (r"softmax(z)_i", sp.exp(Z[i]) / sp.Sum(sp.exp(Z[k]), (k, 1, N_z))),
+    (r"\nabla_{w} \ln y", opaque(r"\frac{\partial y}{\partial w}") / y),      # through y, never 0
+    (r"p(t | w) + P(X \mid \theta)", sp.Symbol("p(t | w)", **R) + sp.Symbol(r"P(X | \theta)", **R)),
     (r"\sec x", sp.sec(x)),
     (r"\cfrac{1}{1+x}", 1 / (1 + x)),
     (r"\log_{10} x", sp.log(x, 10)),
@@ -93,8 +96,9 @@ GOOD_PAIRS += [
     (r"\widetilde{w} + \hat{y} - \bar{x}", sp.Symbol(r"\tilde{w}", **R) + sp.Symbol(r"\hat{y}", **R)
      - sp.Symbol(r"\bar{x}", **R)),
     (r"w'", sp.Symbol("w'", **R)),
-    (r"\sum_{k\neq i} x_k", sp.Sum(X[k], (k, 1, n_k)) - X[i]),
-    (r"\sum_i^{} x_i", sp.Sum(X[i], (i, 1, n_i))),
+    (r"\sum_{k\neq i} x_k", sp.Sum(X[k], (k, 1, N_x)) - X[i]),
+    (r"\sum_i^{} x_i - \sum_k x_k", sp.Sum(X[i], (i, 1, N_x)) - sp.Sum(X[k], (k, 1, N_x))),
+    (r"\sum_j 1", sp.Sum(1, (j, 1, sp.Symbol("n_j", integer=True, positive=True)))),
     (r"\mathbb{1}[x > 0] + \mathbb{1}_{y \geq 0}", sp.Heaviside(x, 0) + sp.Heaviside(y, 1)),
     (r"\mathbb{1}[i = j]", sp.KroneckerDelta(i, j)),
     ("σ(x) · 2 − 1 × y", 2 * sigmoid(x) - y),

@@ -35,7 +35,7 @@ GREEK = set("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta
  rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi
  Psi Omega ell""".split())
 #: letters that name a function before "(" unless what follows shows a product
-CONVENTIONAL_FUNCTIONS = {"f", "g", "h", "E", "L", "ell", "phi", "psi", "theta"}
+CONVENTIONAL_FUNCTIONS = {"f", "g", "h", "E", "L", "ell", "phi", "psi", "theta", "p", "P", "q", "Phi", "Psi", "Gamma"}
 #: elementary functions by their command (or by their name written without a backslash)
 ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sec": sp.sec, "csc": sp.csc, "cot": sp.cot,
               "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "coth": sp.coth, "arcsin": sp.asin,
@@ -714,7 +714,7 @@ class Reader:
             raise self.error("softmax(z)_i takes one index", pos)
         zb = sp.IndexedBase(name, real=True)
         k = self.symbol("k") if idx[0] != self.symbol("k") else self.symbol("m")
-        n = sp.Symbol(f"n_{k}", integer=True, positive=True)
+        n = self.size_of(zb[k], k)
         self.put(pieces, sp.exp(zb[idx[0]]) / sp.Sum(sp.exp(zb[k]), (k, 1, n)), pos)
         return end + 2
 
@@ -1107,24 +1107,75 @@ class Reader:
         self.put(pieces, self.derivative(target, variables, partial, tname, order), pos)
         return end
 
+    def opaque(self, target, variables: list, partial: bool, order: int):
+        """An unknown derivative: one name, as it is written (never 0)."""
+        d = "\\partial" if partial else "d"
+        top = f"{d}^{order} {sp.latex(target)}" if order > 1 else f"{d} {sp.latex(target)}"
+        bottom = " ".join(f"{d} {sp.latex(v)}" + (f"^{c}" if c > 1 else "") for v, c, _ in variables)
+        return self.symbol(f"\\frac{{{top}}}{{{bottom}}}")
+
+    def unfolded(self, e):
+        defs = self.ctx.definitions
+        for _ in range(4):
+            new = substitute(e, defs) if defs else e
+            if new == e:
+                break
+            e = new
+        return e
+
     def derivative(self, target, variables: list, partial: bool, tname: Optional[str], order: int):
-        """d target / d vars; a derivative of an undefined name is an unknown quantity, never 0."""
+        """d target / d vars; a derivative of an undefined name is an unknown quantity, never 0.
+
+        When the variable does not appear in the target (``\\nabla_{\\mathbf w} \\ln y_n``), the names
+        of the target depend on it in a way the text does not say: the derivative is taken by the
+        chain rule through an unknown derivative of each name (``\\frac{1}{y_n} \\nabla_{\\mathbf w} y_n``),
+        never as 0."""
         defs = self.ctx.definitions
         if isinstance(target, sp.Symbol) and target.name == "sigma" and len(variables) == 1 and order == 1:
             v = variables[0][0]
             return sp.Derivative(sigmoid(v), v)
-        if isinstance(target, (sp.Symbol, sp.Indexed)) and target not in defs:
-            if order == 1 and target == variables[0][0]:
-                return sp.Integer(1)
-            d = "\\partial" if partial else "d"
-            top = f"{d}^{order} {sp.latex(target)}" if order > 1 else f"{d} {sp.latex(target)}"
-            bottom = " ".join(f"{d} {sp.latex(v)}" + (f"^{c}" if c > 1 else "") for v, c, _ in variables)
-            return self.symbol(f"\\frac{{{top}}}{{{bottom}}}")
         for v, _, _ in variables:
             if not isinstance(v, (sp.Symbol, sp.Indexed)):
                 raise self.error(f"a derivative with respect to {sp.latex(v)}, not a name (is a superscript "
                                  f"a layer? write z^{{(L)}})", 0)
+        if isinstance(target, (sp.Symbol, sp.Indexed)) and (target not in defs or not any(
+                self.appears(v, self.unfolded(target)) for v, _, _ in variables)):
+            if order == 1 and target == variables[0][0]:
+                return sp.Integer(1)
+            return self.opaque(target, variables, partial, order)
+        if order == 1 and len(variables) == 1 and isinstance(target, sp.Basic):
+            v = variables[0][0]
+            if not self.appears(v, self.unfolded(target)):
+                return self.through_names(target, v, partial)
         return sp.Derivative(target, *[(v, c) for v, c, _ in variables])
+
+    @staticmethod
+    def appears(v, e) -> bool:
+        """Is ``v`` a variable of ``e``? An entry ``w_{jk}`` is, wherever another entry of ``w`` is."""
+        if isinstance(v, sp.Indexed):
+            return any(x.base == v.base for x in e.atoms(sp.Indexed))
+        return v in e.free_symbols
+
+    def through_names(self, target, v, partial: bool):
+        """The chain rule over the names of ``target``, each an unknown function of ``v``."""
+        indexed = set(target.atoms(sp.Indexed))
+        index_syms = set().union(*(set().union(*(ix.free_symbols for ix in x.indices)) for x in indexed)) \
+            if indexed else set()
+        index_syms |= set().union(*(k.free_symbols for k in target.atoms(sp.KroneckerDelta))) \
+            if target.has(sp.KroneckerDelta) else set()
+        names = sorted(indexed | {s_ for s_ in target.free_symbols if isinstance(s_, sp.Symbol)
+                                  and s_ not in index_syms}, key=str)
+        total = sp.Integer(0)
+        for u in names:
+            part = sp.diff(target, u)
+            if part == 0:
+                continue
+            if u in self.ctx.definitions and self.appears(v, self.unfolded(u)):
+                du = sp.Derivative(u, v)
+            else:
+                du = self.opaque(u, [(v, 1, "")], partial, 1)
+            total += part * du
+        return total
 
     def physics_derivative(self, seq: list, n: int, pieces: list) -> int:
         """``\\pdv{f}{x}``, ``\\dv{f}{x}``, ``\\pdv[2]{f}{x}``, ``\\pdv{f}{x}{y}`` (the physics package)."""
@@ -1228,7 +1279,7 @@ class Reader:
                                  nd.pos)
         value = body
         for v in reversed(variables):
-            top = hi if hi is not None else sp.Symbol(f"n_{v.name}", integer=True, positive=True)
+            top = hi if hi is not None else self.size_of(body, v)
             value = kind(value, (v, lo, top))
         if excluded is not None:
             if len(variables) != 1 or kind is not sp.Sum:
@@ -1236,6 +1287,17 @@ class Reader:
             value = value - body.subs(variables[0], excluded)
         self.put(pieces, value, nd.pos)
         return end
+
+    def size_of(self, body, v):
+        """The range of an unbounded sum: the size of the family it runs over (``\\sum_i e^{a_i}`` and
+        ``\\sum_j e^{a_j}`` both run over all of ``a``), or ``n_j`` when it indexes no family."""
+        keys = sorted({(str(x.base.label), k, len(x.indices)) for x in body.atoms(sp.Indexed)
+                       for k, ix in enumerate(x.indices) if ix == v})
+        if not keys:
+            return sp.Symbol(f"n_{v.name}", integer=True, positive=True)
+        label, pos, count = keys[0]
+        name = f"N_{{{label}}}" if count == 1 else f"N_{{{label},{pos + 1}}}"
+        return sp.Symbol(name, integer=True, positive=True)
 
     def limit(self, seq: list, n: int, pieces: list) -> int:
         """``\\lim_{x \\to a} f``: two-sided unless ``a^+`` or ``a^-`` is written."""
