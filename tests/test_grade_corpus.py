@@ -41,3 +41,30 @@ def test_refutations_carry_a_counterexample_or_the_values():
         for step in grade(path).steps:
             if step.status == "refuted":
                 assert step.counterexample is not None
+
+
+def truth(path):
+    """The truth of every step (``% truth: ...``), decided by hand, independently of derive."""
+    for line in path.read_text().splitlines():
+        if line.startswith("% truth:"):
+            return line.split(":", 1)[1].split()
+    return None
+
+
+TRUTH_FILES = [p for p in FILES if truth(p) is not None]
+
+
+def test_the_reader_corpus_is_large_and_says_where_its_notation_was_seen():
+    assert len(TRUTH_FILES) >= 30
+    for path in TRUTH_FILES:
+        assert "Notation seen in:" in path.read_text(), path.name
+        assert len(truth(path)) == len(expected(path)), path.name
+
+
+@pytest.mark.parametrize("path", TRUTH_FILES, ids=[p.stem for p in TRUTH_FILES])
+def test_expected_verdicts_never_contradict_the_truth(path):
+    """A valid step is never expected refuted, an invalid one never proved, an unrelated row never compared."""
+    for want, true in zip(expected(path), truth(path)):
+        assert not (true == "valid" and want == "refuted"), path.name
+        assert not (true == "invalid" and want == "proved"), path.name
+        assert not (true == "unrelated" and want in ("proved", "refuted", "unknown")), path.name

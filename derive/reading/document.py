@@ -29,7 +29,8 @@ ROW_ENVIRONMENTS = {"aligned", "split", "gathered", "alignedat", "eqnarray"}
 ONE_FORMULA = {"multline", "multline*", "math"}
 TEXT_COMMANDS = {"text", "textrm", "textit", "textbf", "mbox", "textnormal", "intertext"}
 DROPPED = {"label", "tag", "nonumber", "notag", "eqref", "ref", "vspace"}
-SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace",
+SPACING = {",", ";", ":", "!", " ", "\n", "\t", "small", "tiny", "Tiny", "scriptsize", "footnotesize", "large", "Large",
+           "normalsize", "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace",
            "hspace", "displaystyle", "textstyle"}
 #: relation commands and the name the grader uses for each
 RELATIONS = {"leq": "<=", "le": "<=", "leqslant": "<=", "geq": ">=", "ge": ">=", "geqslant": ">=",
@@ -316,6 +317,10 @@ def _split_relations(nodes: list) -> list:
                 hit, skip = nd.tok.text, 1
             elif isinstance(nd, Leaf) and nd.tok.kind == "cmd" and nd.tok.name in RELATIONS:
                 hit, skip = RELATIONS[nd.tok.name], 1
+            elif isinstance(nd, Cmd) and nd.name in ("underset", "overset", "stackrel") and \
+                    [x.tok.text for x in (nd.args[1].children if isinstance(nd.args[1], Group) else [nd.args[1]])
+                     if isinstance(x, Leaf) and x.tok.kind != "space"] == ["="]:
+                hit, skip = "=", 1    # \underset{\text{linearity}}{=}: an equals sign with its reason
             elif _char(nd, "!") and n + 1 < len(nodes) and _char(nodes[n + 1], "="):
                 hit, skip = "!=", 2
         if hit:
@@ -349,10 +354,21 @@ def _rows_of_display(nodes: list, src: Source, one_formula: bool) -> list:
     """Rows at ``\\\\``; a row that starts with ``+``, ``-`` or ``\\cdot`` continues the one before."""
     flat = _flatten(nodes, one_formula)
     rows, cur = [], []
+    skip_opt = False
     for nd in flat:
+        if skip_opt == "inside":
+            if _char(nd, "]"):
+                skip_opt = False
+            continue
+        if skip_opt and not _is_space(nd):
+            skip_opt = False
+            if _char(nd, "["):
+                skip_opt = "inside"
+                continue
         if isinstance(nd, Leaf) and nd.tok.kind == "cmd" and nd.tok.text in ("\\\\", "\\cr"):
             rows.append(cur)
             cur = []
+            skip_opt = True       # \\[2ex]: the spacing of the line break
             continue
         if isinstance(nd, Cmd) and nd.name == "intertext":
             rows.append(cur)
@@ -407,7 +423,7 @@ def read_document(text: str, file: str = "<input>") -> Document:
                 continue
             first = next(x for x in math if not _is_space(x) and not _char(x, "&"))
             line = src.where(first.pos)[0]
-            parts = [(rel, _chunk(ns, src)) for rel, ns in _split_relations(math)]
+            parts = [(rel, _chunk(_trim(ns), src)) for rel, ns in _split_relations(math)]
             why = " ".join(reasons)
             whole = _chunk(math, src).text
             defn = bool(re.match(r"\s*(let|where|define|with|set)\b", why, re.I)) or any(
@@ -417,6 +433,16 @@ def read_document(text: str, file: str = "<input>") -> Document:
     if "e" in assume or "e" in functions:
         bound.add("e")
     return Document(rows, assume, functions, bound, inline_only=False)
+
+
+def _trim(nodes: list) -> list:
+    """Spacing (and ``&``) at either end of a formula away."""
+    a, b = 0, len(nodes)
+    while a < b and (_is_space(nodes[a]) or _char(nodes[a], "&")):
+        a += 1
+    while b > a and (_is_space(nodes[b - 1]) or _char(nodes[b - 1], "&")):
+        b -= 1
+    return nodes[a:b]
 
 
 def _note_bindings(math: list, parts: list, bound: set) -> None:

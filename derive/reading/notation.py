@@ -44,7 +44,8 @@ ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sec": sp.sec, "csc":
               "logit": logit, "softplus": None, "softmax": None, "Tr": None, "tr": None, "diag": None}
 #: names written without a backslash that are functions when "(" follows
 PLAIN_WORDS = sorted((w for w in ELEMENTARY if w not in ("Tr", "tr")), key=len, reverse=True)
-SPACING = {",", ";", ":", "!", " ", "\n", "\t", "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace",
+SPACING = {",", ";", ":", "!", " ", "\n", "\t", "small", "tiny", "Tiny", "scriptsize", "footnotesize", "large",
+           "Large", "normalsize", "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace",
            "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "left", "right", "middle",
            "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
            "bigm", "Bigm", "biggm", "Biggm", "nonumber", "notag", "allowbreak", "mathstrut", "strut"}
