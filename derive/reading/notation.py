@@ -44,6 +44,7 @@ ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sec": sp.sec, "csc":
               "logit": logit, "softplus": None, "softmax": None, "Tr": None, "tr": None, "diag": None}
 #: names written without a backslash that are functions when "(" follows
 PLAIN_WORDS = sorted((w for w in ELEMENTARY if w not in ("Tr", "tr")), key=len, reverse=True)
+PLAIN_SET = frozenset(PLAIN_WORDS)
 SPACING = {",", ";", ":", "!", " ", "\n", "\t", "small", "tiny", "Tiny", "scriptsize", "footnotesize", "large",
            "Large", "normalsize", "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace",
            "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "left", "right", "middle",
@@ -134,15 +135,41 @@ def _plain(nd) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _latex2sympy(skeleton: str):
-    """latex2sympy2 on a skeleton of placeholders, numbers and operators (cached: skeletons repeat)."""
-    from latex2sympy2_extended import latex2sympy
-    from latex2sympy2_extended.latex2sympy2 import ConversionConfig
+    """latex2sympy2 on a skeleton of placeholders, numbers and operators (cached: skeletons repeat).
 
-    return latex2sympy(skeleton, normalization_config=None,
-                       conversion_config=ConversionConfig(interpret_as_mixed_fractions=False,
-                                                          interpret_simple_eq_as_assignment=False,
-                                                          interpret_contains_as_eq=False,
-                                                          lowercase_symbols=False))
+    The skeleton is an expression, so its grammar's expression rule is asked first, with ANTLR's
+    fast (SLL) prediction; the whole entry point, with full prediction, only when that fails."""
+    from antlr4 import Token as AntlrToken
+    from antlr4.atn.PredictionMode import PredictionMode
+    from latex2sympy2_extended import latex2sympy
+    from latex2sympy2_extended.latex2sympy2 import ConversionConfig, _Latex2Sympy
+
+    config = ConversionConfig(interpret_as_mixed_fractions=False, interpret_simple_eq_as_assignment=False,
+                              interpret_contains_as_eq=False, lowercase_symbols=False)
+    try:
+        converter = _Latex2Sympy(None, None, False, config)
+        parser = converter.create_parser(skeleton)
+        parser._interp.predictionMode = PredictionMode.SLL
+        tree = parser.expr()
+        if parser.getCurrentToken().type == AntlrToken.EOF:
+            return converter.convert_expr(tree)
+    except RecursionError:
+        raise
+    except Exception:  # noqa: BLE001  (the full reading below decides, and reports)
+        pass
+    return latex2sympy(skeleton, normalization_config=None, conversion_config=config)
+
+
+@functools.lru_cache(maxsize=1024)
+def _indexed_base(label: str, complex_: bool = False):
+    """One IndexedBase per written name (building one deduces its assumptions: slow)."""
+    return sp.IndexedBase(label, complex=True) if complex_ else sp.IndexedBase(label, real=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _indexed(label: str, complex_: bool, idx: tuple):
+    base = _indexed_base(label, complex_)
+    return base[idx] if len(idx) > 1 else base[idx[0]]
 
 
 class Reader:
@@ -174,9 +201,16 @@ class Reader:
         seq = self.prepare(nodes)
         if not seq:
             raise self.error("an empty formula", pos if pos is not None else (nodes[0].pos if nodes else 0))
-        pieces = self.emit(seq)
+        return self.skeleton_expr(self.emit(seq), seq[0].pos)
+
+    def skeleton_expr(self, pieces: list, pos: int):
+        """latex2sympy2 on the skeleton of some pieces, the read objects put back."""
+        if not pieces:
+            raise self.error("an empty formula", pos)
         if len(pieces) == 1 and pieces[0][0] in self.table:
             return self.table[pieces[0][0]]
+        if len(pieces) == 1 and re.fullmatch(r"\d+", pieces[0][0]):
+            return sp.Integer(int(pieces[0][0]))
         skeleton, starts, slots = "", [], {}
         for text, p in pieces:
             if text in self.table:
@@ -191,24 +225,24 @@ class Reader:
         try:
             got = _latex2sympy(skeleton)
         except RecursionError:
-            raise self.error("too deeply nested", seq[0].pos) from None
+            raise self.error("too deeply nested", pos) from None
         except LatexParseError:
             raise
         except Exception as exc:  # latex2sympy2 raises bare Exceptions with a caret line
             lines = str(exc).splitlines()
             col = len(lines[2]) - 1 if len(lines) >= 3 and lines[2].endswith("^") else 0
-            at = next((p for s, p in reversed(starts) if s <= col), seq[0].pos)
+            at = next((p for s_, p in reversed(starts) if s_ <= col), pos)
             raise self.error("cannot read the arithmetic here", at) from None
         finally:
             self.leaf_seconds += time.perf_counter() - t0
         if isinstance(got, list) or not isinstance(got, (sp.Basic, sp.MatrixBase)):
-            raise self.error("not one formula (a list or a set?)", seq[0].pos)
+            raise self.error("not one formula (a list or a set?)", pos)
         keys = {sp.Symbol(slot[1]): self.table[k] for k, slot in slots.items()}
         if isinstance(got, sp.MatrixBase):
             return sp.ImmutableMatrix(got.applyfunc(lambda e: substitute(e, keys) if keys else e))
         stray = [s for s in got.free_symbols if s not in keys]
         if stray:
-            raise self.error("cannot read this formula", seq[0].pos)
+            raise self.error("cannot read this formula", pos)
         return substitute(got, keys) if keys else got
 
     def prepare(self, nodes: list) -> list:
@@ -473,25 +507,19 @@ class Reader:
             return sp.KroneckerDelta(*idx)
         if idx is None:
             return self.symbol(f"{label}_{{{_plain(sub).strip('{}')}}}")
-        base = sp.IndexedBase(label, real=True)
-        if label in self.ctx.assume and "complex" in self.ctx.assume[label]:
-            base = sp.IndexedBase(label, complex=True)
-        return base[tuple(idx)] if len(idx) > 1 else base[idx[0]]
+        return _indexed(label, label in self.ctx.assume and "complex" in self.ctx.assume[label], tuple(idx))
 
     def letter(self, seq: list, n: int, pieces: list) -> int:
         """A letter: a word written without a backslash (``exp(``), a name, or a call."""
-        for word in PLAIN_WORDS:
-            k = n
-            ok = True
-            for ch in word:
-                if k < len(seq) and _char(seq[k], ch) and (k == n or seq[k].pos == seq[k - 1].pos + 1):
-                    k += 1
-                else:
-                    ok = False
-                    break
-            if ok and len(word) > 1 and k < len(seq) and _char(seq[k], "(") and not (
-                    n > 0 and isinstance(seq[n - 1], Leaf) and seq[n - 1].tok.kind == "char" and
-                    seq[n - 1].tok.text.isalpha() and seq[n - 1].pos + 1 == seq[n].pos):
+        prev = seq[n - 1] if n else None
+        if not (isinstance(prev, Leaf) and prev.tok.kind == "char" and prev.tok.text.isalpha()
+                and prev.pos + 1 == seq[n].pos):
+            k, word = n, ""
+            while k < len(seq) and isinstance(seq[k], Leaf) and seq[k].tok.kind == "char" and \
+                    seq[k].tok.text.isalpha() and (k == n or seq[k].pos == seq[k - 1].pos + 1) and len(word) < 8:
+                word += seq[k].tok.text
+                k += 1
+            if len(word) > 1 and word in PLAIN_SET and k < len(seq) and _char(seq[k], "("):
                 return self.function(word, seq, k, pieces, seq[n].pos)
         return self.name(seq, n, pieces)
 
@@ -713,7 +741,7 @@ class Reader:
         idx = self.index_list(seq[end + 1])
         if not idx or len(idx) != 1:
             raise self.error("softmax(z)_i takes one index", pos)
-        zb = sp.IndexedBase(name, real=True)
+        zb = _indexed_base(name)
         k = self.symbol("k") if idx[0] != self.symbol("k") else self.symbol("m")
         n = self.size_of(zb[k], k)
         self.put(pieces, sp.exp(zb[idx[0]]) / sp.Sum(sp.exp(zb[k]), (k, 1, n)), pos)
@@ -806,7 +834,9 @@ class Reader:
         raise self.error("an unclosed '|'", seq[n].pos)
 
     def power(self, seq: list, n: int, pieces: list) -> int:
-        if not pieces or pieces[-1][0] in ("+", "-", "\\cdot", "/", "("):
+        """``base^{exponent}``: read here (the base is the operand just emitted), so that the skeleton
+        latex2sympy2 reads has no scripts: its grammar predicts those slowly."""
+        if not pieces or pieces[-1][0] in ("+", "-", "\\cdot", "/", "(", "^"):
             raise self.error("a power of nothing", seq[n].pos)
         if n + 1 >= len(seq):
             raise self.error("a '^' with no exponent", seq[n].pos)
@@ -818,11 +848,35 @@ class Reader:
             raise self.error("a transpose: vectors and matrices are not graded yet", seq[n].pos)
         if inner.strip("{}") in STAR:
             raise self.error("a star on something that is not a name", seq[n].pos)
-        pieces.append(("^", seq[n].pos))
-        pieces.append(("{", arg.pos))
-        pieces.extend(self.emit(self.prepare(_kids(arg))))
-        pieces.append(("}", arg.pos))
+        base_pieces = self.pop_operand(pieces, seq[n].pos)
+        base = self.skeleton_expr(base_pieces, seq[n].pos)
+        exponent = self.expr(_kids(arg), arg.pos)
+        self.put(pieces, base ** exponent, base_pieces[0][1])
         return n + 2
+
+    def pop_operand(self, pieces: list, pos: int) -> list:
+        """Take the last operand off the skeleton: a read object, a number, a bracket, a fraction or root."""
+        last = pieces[-1][0]
+        if last in self.table or re.fullmatch(r"[0-9.]+", last):
+            return [pieces.pop()]
+        openers = ("(", "{", "\\frac{", "\\sqrt{", "\\sqrt[")
+        if last in (")", "}"):
+            depth, k = 0, len(pieces) - 1
+            while k >= 0:
+                t = pieces[k][0]
+                if t in (")", "}"):
+                    depth += 1
+                elif t in openers:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                k -= 1
+            if k < 0:
+                raise self.error("cannot find the base of this power", pos)
+            taken = pieces[k:]
+            del pieces[k:]
+            return taken
+        raise self.error("a power of something that is not a factor", pos)
 
     def evaluation_bars(self, seq: list) -> list:
         """``\\left. X \\right|_{a=0}`` and ``X \\Big|_{a=0}``: X at a = 0."""
