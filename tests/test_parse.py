@@ -80,7 +80,8 @@ GOOD_PAIRS += [
     (r"\operatorname{softmax}(\mathbf z)_i", sp.exp(Z[i]) / sp.Sum(sp.exp(Z[k]), (k, 1, N_z))),
     (r"softmax(z)_i", sp.exp(Z[i]) / sp.Sum(sp.exp(Z[k]), (k, 1, N_z))),
     (r"\nabla_{w} \ln y", opaque(r"\frac{\partial y}{\partial w}") / y),      # through y, never 0
-    (r"p(t | w) + P(X \mid \theta)", sp.Symbol("p(t | w)", **R) + sp.Symbol(r"P(X | \theta)", **R)),
+    (r"p(t | w) + P(X \mid \theta)", sp.Function(r"p(\cdot|\cdot)")(sp.Symbol("t", **R), w)
+     + sp.Function(r"P(\cdot|\cdot)")(sp.Symbol("X", **R), theta)),
     (r"\sec x", sp.sec(x)),
     (r"\cfrac{1}{1+x}", 1 / (1 + x)),
     (r"\log_{10} x", sp.log(x, 10)),
@@ -226,6 +227,7 @@ BAD_STRINGS = [
     (r"x \pm y", "two formulas"),
     (r"\max_{i} x_i", "over a set"),
     (r"(f(x))_i", "subscript on something"),
+    (r"\nabla_{w} \frac{t - y}{y}", "which of them depend on it"),   # t constant or not? not guessed
 ]
 
 

@@ -533,11 +533,15 @@ class Reader:
         if _char(after, "(") and not layer and not star:
             close = self.matching(seq, k)
             inside = seq[k + 1:close]
-            if any(_char(x, "|") or _cmd(x, "mid", "vert") for x in inside) and not primes:
-                # p(t | w): a conditional probability, one quantity named as written
-                written = fname + "(" + " ".join(_plain(x) for x in inside) + ")"
-                written = re.sub(r"\s+", " ", written).replace("\\mid", "|").replace("\\vert", "|")
-                self.put(pieces, self.symbol(written), nd.pos)
+            bar = next((m for m, x in enumerate(inside) if _char(x, "|") or _cmd(x, "mid", "vert")), None)
+            if bar is not None and not primes:
+                # p(t | w): a conditional probability, an unknown function of what it is conditioned on
+                given = self.split_args(inside[bar + 1:])
+                args = [self.expr(a, nd.pos) for a in self.split_args(inside[:bar]) + given]
+                f = sp.Function(fname + "(" + ",".join(["\\cdot"] * (len(args) - len(given))) + "|" +
+                                ",".join(["\\cdot"] * len(given)) + ")")
+                self.put(pieces, f(*args), nd.pos)
+                self.calls.add(pieces[-1][0])
                 return close + 1
             args = self.split_args(inside)
             conventional = base in CONVENTIONAL_FUNCTIONS
@@ -1220,6 +1224,10 @@ class Reader:
             if target.has(sp.KroneckerDelta) else set()
         names = sorted(indexed | {s_ for s_ in target.free_symbols if isinstance(s_, sp.Symbol)
                                   and s_ not in index_syms}, key=str)
+        names = [u for u in names if sp.diff(target, u) != 0]
+        if len(names) > 1:
+            raise self.error("a derivative through several names (" + ", ".join(sp.latex(u) for u in names[:3]) +
+                             f"), none written in terms of {sp.latex(v)}: which of them depend on it?", 0)
         total = sp.Integer(0)
         for u in names:
             part = sp.diff(target, u)
