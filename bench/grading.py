@@ -37,19 +37,22 @@ TEN_LINES = r"""% derive: assume z real
 
 
 def corpus_rates():
-    from derive.engine import equivalence, grade
+    from derive.engine import equivalence
+    from derive.grading import grade
 
-    parse_s, total_s, steps = 0.0, 0.0, 0
+    parse_s, total_s, steps, leaf_s = 0.0, 0.0, 0, 0.0
     for path in sorted(CORPUS.glob("*.tex")):
         text = path.read_text()
         equivalence._CACHE.clear()
         grade.PARSE_CLOCK[0] = 0.0
+        grade.LEAF_CLOCK[0] = 0.0
         t0 = time.perf_counter()
         report = grade.grade_text(text, file=str(path))
         total_s += time.perf_counter() - t0
         parse_s += grade.PARSE_CLOCK[0]
+        leaf_s += grade.LEAF_CLOCK[0]
         steps += sum(s.status != "given" for s in report.steps)
-    return steps, parse_s, total_s
+    return steps, parse_s, total_s, leaf_s
 
 
 def ten_line_times(runs=5):
@@ -85,7 +88,7 @@ def main(argv=None) -> int:
     from derive import equal
 
     equal(1, 1)  # start the worker before timing
-    steps, parse_s, total_s = corpus_rates()
+    steps, parse_s, total_s, leaf_s = corpus_rates()
     times, ten_steps = ten_line_times()
     r1 = folder_rate(args.files, 1)
     r2 = folder_rate(args.files, 2)
@@ -94,6 +97,7 @@ def main(argv=None) -> int:
              "| measure | value |", "|---|---|",
              f"| corpus steps (not counting givens) | {steps} |",
              f"| reading (parse, in the bounded worker) | {parse_s:.2f} s, {steps / parse_s:.1f} steps/s |",
+             f"| of which latex2sympy2 on the arithmetic leaves | {leaf_s:.2f} s |",
              f"| deciding (grade minus reading) | {total_s - parse_s:.2f} s, {steps / max(total_s - parse_s, 1e-9):.1f} steps/s |",
              f"| whole grading | {total_s:.2f} s, {steps / total_s:.1f} steps/s |",
              f"| a typical 10-line derivation ({ten_steps} steps), median of {len(times)} | "
