@@ -112,6 +112,14 @@ def _cmd(nd, *names) -> bool:
         isinstance(nd, Cmd) and nd.name in names)
 
 
+def _opens(nd) -> bool:
+    return _char(nd, "([") or _cmd(nd, "{", "lbrace", "lfloor", "lceil", "langle")
+
+
+def _closes(nd) -> bool:
+    return _char(nd, ")]") or _cmd(nd, "}", "rbrace", "rfloor", "rceil", "rangle")
+
+
 def _kids(nd) -> list:
     return nd.children if isinstance(nd, Group) else [nd]
 
@@ -620,9 +628,9 @@ class Reader:
     def split_args(self, nodes: list) -> list:
         out, cur, depth = [], [], 0
         for nd in nodes:
-            if _char(nd, "(["):
+            if _opens(nd):
                 depth += 1
-            elif _char(nd, ")]"):
+            elif _closes(nd):
                 depth -= 1
             if _char(nd, ",") and depth == 0:
                 out.append(cur)
@@ -706,6 +714,16 @@ class Reader:
                 return self.softmax(args, seq, end, pieces, pos)
         elif isinstance(nd, Group) and name not in ("max", "min"):
             args, end = [nd.children], k + 1
+        elif _cmd(nd, "{", "lbrace"):
+            depth, close = 0, None
+            for m in range(k, len(seq)):
+                depth += 1 if _cmd(seq[m], "{", "lbrace") else -1 if _cmd(seq[m], "}", "rbrace") else 0
+                if depth == 0:
+                    close = m
+                    break
+            if close is None:
+                raise self.error("an unclosed '\\{'", nd.pos)
+            args, end = [seq[k + 1:close]], close + 1
         elif _cmd(nd, "sum", "prod", "lim") or (isinstance(nd, Cmd) and nd.name in ("frac", "dfrac") and
                                                  self.diff_mark(self.prepare(_kids(nd.args[0])), 0)):
             end = self.term_end(seq, k)          # \log \sum_j e^{z_j}: the whole sum
@@ -798,9 +816,9 @@ class Reader:
         depth = 0
         for m, x in enumerate(inside):
             rel = None
-            if _char(x, "(["):
+            if _opens(x):
                 depth += 1
-            elif _char(x, ")]"):
+            elif _closes(x):
                 depth -= 1
             if depth:
                 continue
@@ -997,7 +1015,15 @@ class Reader:
             return self.bars([Leaf(Token("char", "|", x.pos)) if _cmd(x, "lvert", "rvert", "vert") else x
                               for x in seq], n, pieces, "|")
         if name in ("{", "lbrace"):
-            close = next((m for m in range(n + 1, len(seq)) if _cmd(seq[m], "}", "rbrace")), None)
+            close, depth = None, 0
+            for m in range(n, len(seq)):
+                if _cmd(seq[m], "{", "lbrace"):
+                    depth += 1
+                elif _cmd(seq[m], "}", "rbrace"):
+                    depth -= 1
+                    if depth == 0:
+                        close = m
+                        break
             if close is None:
                 raise self.error("an unclosed '\\{'", pos)
             fake = seq[:n] + [Leaf(Token("char", "(", pos))] + seq[n + 1:close] + \
@@ -1279,9 +1305,9 @@ class Reader:
         m = k
         while m < len(seq):
             nd = seq[m]
-            if _char(nd, "(["):
+            if _opens(nd):
                 depth += 1
-            elif _char(nd, ")]"):
+            elif _closes(nd):
                 depth -= 1
                 if depth < 0:
                     break
