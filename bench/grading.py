@@ -36,12 +36,19 @@ TEN_LINES = r"""% derive: assume z real
 """
 
 
+SKIP: list = []   # file-name prefixes left out (--skip), to compare with a run on an older corpus
+
+
+def _corpus():
+    return [p for p in sorted(CORPUS.glob("*.tex")) if not any(p.name.startswith(x) for x in SKIP)]
+
+
 def corpus_rates():
     from derive.engine import equivalence
     from derive.grading import grade
 
     parse_s, total_s, steps, leaf_s = 0.0, 0.0, 0, 0.0
-    for path in sorted(CORPUS.glob("*.tex")):
+    for path in _corpus():
         text = path.read_text()
         equivalence._CACHE.clear()
         grade.PARSE_CLOCK[0] = 0.0
@@ -72,7 +79,7 @@ def folder_rate(n_files: int, jobs: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"
         folder.mkdir()
-        sources = sorted(CORPUS.glob("*.tex"))
+        sources = _corpus()
         for n in range(n_files):
             shutil.copy(sources[n % len(sources)], folder / f"student{n:03d}.tex")
         t0 = time.perf_counter()
@@ -84,7 +91,10 @@ def folder_rate(n_files: int, jobs: int) -> float:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=200)
+    ap.add_argument("--skip", action="append", default=[], metavar="PREFIX",
+                    help="leave out corpus files whose name starts with PREFIX (e.g. reader_)")
     args = ap.parse_args(argv)
+    SKIP[:] = args.skip
     from derive import equal
 
     equal(1, 1)  # start the worker before timing
@@ -93,7 +103,9 @@ def main(argv=None) -> int:
     r1 = folder_rate(args.files, 1)
     r2 = folder_rate(args.files, 2)
     lines = ["# Grading speed", "", f"Machine: {platform.machine()}, {platform.python_implementation()} "
-             f"{platform.python_version()}, date {date.today().isoformat()}. Command: `python -m bench.grading`.", "",
+             f"{platform.python_version()}, date {date.today().isoformat()}. Command: `python -m bench.grading"
+             + "".join(f" --skip {x}" for x in args.skip) + (f" --files {args.files}" if args.files != 200 else "")
+             + "`.", "",
              "| measure | value |", "|---|---|",
              f"| corpus steps (not counting givens) | {steps} |",
              f"| reading (parse, in the bounded worker) | {parse_s:.2f} s, {steps / parse_s:.1f} steps/s |",

@@ -119,6 +119,8 @@ GOOD_PAIRS += [
     (r"\lim_{x \to 0^+} \frac{1}{x}", sp.Limit(1 / x, x, 0, dir="+")),
     (r"\left\lfloor \frac{x}{2} \right\rfloor", sp.floor(x / 2)),
     (r"0.7", sp.Rational(7, 10)),
+    (r"7,425,000 + 1,000.5", sp.Integer(7425000) + sp.Rational(2001, 2)),   # the commas can only group digits
+    (r"\frac{1}{3} \text{ meters}", sp.Rational(1, 3)),                    # words after the formula annotate it
     (r"\pi r^2", sp.pi * sp.Symbol("r", **R) ** 2),
 ]
 
@@ -218,6 +220,9 @@ BAD_STRINGS = [
     (r"2 3", "two numbers side by side"),
     (r"2\frac{1}{2}", "mixed number"),
     (r"e^-x", "write e^{-x}"),
+    (r"1,000", "digit group"),            # 1000, or 1.0 with a decimal comma?
+    (r"1000,99", "decimal comma"),
+    (r"f(1,000)", "leading zero"),
     (r"\text{loss}", "text inside a formula"),
     (r"x \text{ since } y", "text inside a formula"),
     (r"y'(x)", "declare it with '% derive: function y'"),

@@ -379,6 +379,29 @@ class Reader:
             digits.append(seq[k].tok.text)
             k += 1
         text = "".join(digits)
+        groups = 0          # ",ddd" groups: thousands separators only where nothing else can be meant
+        while (k + 3 < len(seq) + 0 and _char(seq[k], ",") and all(
+                k + j < len(seq) and _char(seq[k + j], "0123456789") and seq[k + j].pos == seq[k].pos + j
+                for j in (1, 2, 3)) and seq[k].pos == seq[k - 1].pos + 1 and "." not in text
+               and not (k + 4 < len(seq) and _char(seq[k + 4], "0123456789") and seq[k + 4].pos == seq[k].pos + 4)):
+            text += "".join(seq[k + j].tok.text for j in (1, 2, 3))
+            groups += 1
+            k += 4
+        if groups:
+            tail = ""
+            if k + 1 < len(seq) and _char(seq[k], ".") and _char(seq[k + 1], "0123456789") and \
+                    seq[k].pos == seq[k - 1].pos + 1:
+                tail = "."
+                k += 1
+                while k < len(seq) and _char(seq[k], "0123456789") and seq[k].pos == seq[k - 1].pos + 1:
+                    tail += seq[k].tok.text
+                    k += 1
+            if groups < 2 and not tail or text.startswith("0"):
+                raise self.error("a decimal comma or a digit group ('0,111', '1,000'): write 0.111 or 1000",
+                                 start)
+            text += tail        # 7,425,000 and 1,000.5: the commas can only group digits
+        if len(text) > 1 and text[0] == "0" and text[1] != ".":
+            raise self.error(f"a number with a leading zero ('{text}'): a digit group or a code?", start)
         if text.count(".") > 1 or text.endswith("."):
             if text.endswith(".") and text.count(".") == 1:
                 text = text[:-1]
@@ -1456,6 +1479,18 @@ def _relations(nodes: list) -> Optional[int]:
     return None
 
 
+def _drop_trailing_words(nodes: list) -> list:
+    """``\\frac{1}{3} \\text{ meters}``: words after the whole formula annotate it (a unit, a remark),
+    as they do at the end of a row; words anywhere else are refused."""
+    k = len(nodes)
+    while k and isinstance(nodes[k - 1], Leaf) and nodes[k - 1].tok.kind == "space":
+        k -= 1
+    if k and isinstance(nodes[k - 1], Cmd) and nodes[k - 1].name in TEXT_COMMANDS and any(
+            not (isinstance(x, Leaf) and x.tok.kind == "space") for x in nodes[:k - 1]):
+        return nodes[:k - 1]
+    return nodes
+
+
 def _check_names(expr, src: Source, pos: int):
     names: dict = {}
     for s in expr.atoms(sp.Symbol):
@@ -1481,6 +1516,7 @@ def read(text: str, context: Optional[Context] = None) -> tuple:
     at = _relations(nodes)
     if at is not None:
         raise src.error("a relation where one formula was expected (derive grade splits rows at = itself)", at)
+    nodes = _drop_trailing_words(nodes)
     reader = Reader(src, ctx)
     expr = reader.expr(nodes, 0)
     if isinstance(expr, sp.MatrixBase):
