@@ -9,8 +9,11 @@ equations, and the later one is checked to follow from the earlier (an equivalen
 when one is a non-zero multiple of the other, an implication when it holds after
 solving the earlier for one of its symbols).
 
-A row that cannot be read is "unparsed" and the chain goes on from the last row that
-was read: a line garbled by OCR is never the reason a correct line is called wrong.
+The document is read by :mod:`derive.reading.document` (displays, rows, side remarks,
+formulas with their places). One display is one chain. A row that cannot be read is
+"unparsed" and ends the chain: the next readable row starts a new one, so a line garbled by
+OCR is never the reason a correct line is called wrong, and no row is compared with one the
+author did not relate it to.
 """
 from __future__ import annotations
 
@@ -22,7 +25,6 @@ from typing import Optional
 
 import sympy as sp
 
-from ..engine.assumptions import parse_domain
 from ..engine.equivalence import Verdict, equal
 from ..errors import DeriveError, LatexParseError
 from ..engine.traverse import substitute

@@ -27,7 +27,7 @@ from ..calculus.functions import logit, relu, sigmoid
 from ..engine.traverse import substitute
 from ..errors import LatexParseError
 from .tokens import Source, Token, tokenize
-from .tree import Cmd, Env, Group, Leaf, node_end, parse_tree
+from .tree import Cmd, Env, Group, Leaf, parse_tree
 
 MAX_LENGTH = 5000
 
@@ -606,8 +606,6 @@ class Reader:
         if primes and _char(after, "("):
             raise self.error(f"is '{base}'' a derivative of a function? declare it with "
                              f"'% derive: function {base}'", nd.pos)
-        if base == "sigma" and sub is None and not layer and not star and not primes:
-            pass
         self.put(pieces, self.atom(base, sub, layer, star, primes, bold), nd.pos)
         if bold:
             self.bold_product(pieces)
@@ -987,7 +985,7 @@ class Reader:
                 inner = _plain(nd.args[0]).strip("{} ")
                 if inner == "e" and name == "mathrm":
                     self.put(pieces, sp.E, pos)
-                    return self.after_name(seq, n + 1, pieces)
+                    return n + 1
                 return self.name(seq[:n] + [Leaf(Token("char", inner, pos))] + seq[n + 1:], n, pieces)
             if name == "mathbb":
                 return self.blackboard(seq, n, pieces)
@@ -1083,9 +1081,6 @@ class Reader:
         if name == "diff":
             raise self.error("\\diff outside a derivative", pos)
         raise self.error(f"unknown command \\{name}", pos)
-
-    def after_name(self, seq: list, k: int, pieces: list) -> int:
-        return k
 
     def word(self, seq: list, n: int, pieces: list) -> int:
         """``\\operatorname{softmax}(z)_i``, ``\\mathrm{ReLU}(a)``, ``\\text{sigmoid}(x)``: a named function."""
