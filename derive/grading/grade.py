@@ -28,6 +28,7 @@ from ..engine.equivalence import Verdict, equal
 from ..errors import DeriveError, LatexParseError
 from ..engine.traverse import substitute
 from ..engine.worker import run_bounded
+from .approx import rounded
 
 MAX_FILE_BYTES = 256 * 1024
 ENVIRONMENTS = "align|align\\*|equation|equation\\*|gather|gather\\*|multline|multline\\*|eqnarray|eqnarray\\*|displaymath"
@@ -123,8 +124,12 @@ def read_source(path: Path) -> str:
         raise DeriveError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
 
 
-def read_header(text: str, file: str):
-    """``% derive: assume z real; assume y 0<y<1; function g`` lines."""
+def read_header(text: str, file: str, table=None):
+    """``% derive: assume z real; assume y 0<y<1; function g; index j in 1..M; size M;
+    vector x (D); matrix W (M x D)`` lines (the last kinds go to the symbol ``table``)."""
+    from ..reading.symbols import SymbolTable, canonical_name
+
+    table = table if table is not None else SymbolTable()
     assume, functions = {}, []
     for n, line in enumerate(text.splitlines(), start=1):
         m = re.match(r"\s*%\s*derive:\s*(.*)$", line)
@@ -139,7 +144,8 @@ def read_header(text: str, file: str):
                     parse_domain(words[1], words[2])
                 except ValueError as exc:
                     raise DeriveError(f"{file}:{n}: {exc}") from None
-                assume[words[1]] = words[2]
+                name = canonical_name(words[1])  # w^{(2)}, x_i: the reader's names, the family
+                assume[name] = words[2].replace(words[1], name) if name != words[1] else words[2]
             elif words[0] in ("function", "functions") and len(words) >= 2:
                 names = [w.strip() for w in " ".join(words[1:]).replace(",", " ").split()]
                 if not all(re.fullmatch(r"[A-Za-z]+", w) for w in names):
@@ -147,9 +153,14 @@ def read_header(text: str, file: str):
                 functions += names
             elif words[0] in ("expect",):
                 continue
+            elif table.read(part, n) is not None:
+                problem = table.read(part, n)
+                if problem:
+                    raise DeriveError(f"{file}:{n}: {problem}")
             else:
-                raise DeriveError(f"{file}:{n}: unknown directive {part!r} (use 'assume NAME DOMAIN' or "
-                                  f"'function NAME')")
+                raise DeriveError(f"{file}:{n}: unknown directive {part!r} (use 'assume NAME DOMAIN', "
+                                  f"'function NAME', 'index j in 1..M', 'size M', 'vector x (D)' or "
+                                  f"'matrix W (M x D)')")
     return assume, functions
 
 
@@ -242,7 +253,7 @@ def _parse_in_worker(text, functions, definitions, file, line, progress=None):
     from ..reading.parse import Context, parse_latex
 
     try:
-        expr = parse_latex(text, Context(set(functions), dict(definitions), file, line))
+        expr = parse_latex(text, Context(set(functions), dict(definitions), file, line, leibniz=True))
         # what the caller will get: unpickling rebuilds (and so evaluates: factorial(99999))
         # every node, so rebuild here, under this worker's bound, and check what comes out
         expr = pickle.loads(pickle.dumps(expr))
@@ -354,12 +365,16 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     start = time.perf_counter()
     if not text.strip():
         raise DeriveError(f"{file}:1: empty input")
-    assume, functions = read_header(text, file)
+    from ..reading.document import Document
+
+    doc = Document()
+    assume, functions = read_header(text, file, doc.table)
     rows = read_rows(text, file)
     if not rows:
         raise DeriveError(f"{file}: no display math found")
     report = GradeReport(file=file, assume=assume, functions=functions)
-    definitions: dict = {}
+    doc.start(assume, functions, rows, lambda chunk, line: parse_row(chunk, functions, {}, file, line, timeout))
+    assume = doc.assume
     prev = None          # the expression the next step is compared with
     prev_eq = None       # the last equation, for => and <=> steps
     parsed_any = False
@@ -370,12 +385,12 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     for row in rows:
         parts = split_relations(row.text)
         if row.definition and len(parts) == 2 and parts[1][0] in ("=", ":="):
-            lhs, msg1 = parse_row(parts[0][1], functions, definitions, file, row.line, timeout)
-            rhs, msg2 = parse_row(parts[1][1], functions, definitions, file, row.line, timeout)
-            if lhs is not None and rhs is not None and isinstance(lhs, (sp.Symbol, sp.Indexed, sp.Function)):
-                definitions[lhs] = rhs
+            lhs, msg1 = doc.parse(parts[0][1], row.line)
+            rhs, msg2 = doc.parse(parts[1][1], row.line)
+            if lhs is not None and rhs is not None and doc.definable(lhs, rhs):
+                note = doc.define(lhs, rhs, row.line)
                 report.steps.append(GradedStep(index, row.line, row.text, "given", read_as=f"definition: "
-                                               f"{latex(lhs)} := {latex(rhs)}", reason=row.reason))
+                                               f"{latex(lhs)} := {latex(rhs)}" + note, reason=row.reason))
                 index += 1
                 parsed_any = True
                 continue
@@ -387,7 +402,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
             if not chunk.strip():
                 exprs.append((rel, None, "an empty side"))
                 continue
-            e, msg = parse_row(chunk, functions, definitions, file, row.line, timeout)
+            e, msg = doc.parse(chunk, row.line)
             exprs.append((rel, e, msg))
             if e is None:
                 unreadable = unreadable or msg
@@ -407,10 +422,10 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     elif prev_eq is None or rel == "":
                         report.steps.append(GradedStep(index, row.line, shown, "given", reason=row.reason,
                                                        read_as=f"{latex(e)} = {latex(e2)}", relation="equation"))
-                        prev_eq = (_unfold(e, definitions), _unfold(e2, definitions))
+                        prev_eq = (doc.unfold(e), doc.unfold(e2))
                         parsed_any = True
                     else:
-                        eq = (_unfold(e, definitions), _unfold(e2, definitions))
+                        eq = (doc.unfold(e), doc.unfold(e2))
                         v, how = _implication(prev_eq, eq, assume, timeout)
                         report.steps.append(_from_verdict(index, row, shown, v, f"{latex(e)} = {latex(e2)}",
                                                           relation=how if v.status == "proved" else rel))
@@ -421,14 +436,15 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     continue
             shown = parts[k][1].strip() if k < len(parts) else ""
             if rel == "" and k == 0 and e is not None and k + 1 < len(exprs) and exprs[k + 1][0] == "=" \
-                    and exprs[k + 1][1] is not None and _is_name(e) and e not in definitions \
+                    and exprs[k + 1][1] is not None and _is_name(e) and not doc.known(e) \
                     and not exprs[k + 1][1].has(e):
                 # "y_k = ..." at the start of a chain names the right side: a definition, not a claim
                 e2 = exprs[k + 1][1]
-                definitions[e] = e2
+                note = doc.define(e, e2, row.line)
                 report.steps.append(GradedStep(index, row.line, f"{shown} = {parts[k + 1][1].strip()}", "given",
-                                               read_as=f"definition: {latex(e)} := {latex(e2)}", reason=row.reason))
-                prev = _unfold(e2, definitions)
+                                               read_as=f"definition: {latex(e)} := {latex(e2)}" + note,
+                                               reason=row.reason))
+                prev = doc.unfold(e2)
                 first_expr = first_expr if first_expr is not None else prev
                 parsed_any = True
                 index += 1
@@ -441,13 +457,16 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                 # a row that starts with an expression (or a chain with nothing before it) starts anew
                 report.steps.append(GradedStep(index, row.line, shown, "given", read_as=latex(e),
                                                reason=row.reason))
-                prev = _unfold(e, definitions)
+                prev = doc.unfold(e)
                 first_expr = first_expr if first_expr is not None else prev
                 parsed_any = True
             else:
-                cur = _unfold(e, definitions)
-                step_assume = _assume_for(assume, prev, cur)
-                if rel in ("=", "~"):
+                cur = doc.unfold(e)
+                step_assume = doc.assume_for(_assume_for(assume, prev, cur), prev, cur)
+                written = doc.decimals(parts[k][1]) if rel in ("=", "~") else None
+                if written is not None:
+                    v = rounded(prev, cur, written, rel, step_assume, timeout)
+                elif rel in ("=", "~"):
                     v = equal(prev, cur, assume=step_assume, timeout=timeout)
                 elif rel in ("<=", ">=", "<", ">"):
                     from ..engine.equivalence import compare

@@ -61,6 +61,8 @@ class Context:
     definitions: dict = field(default_factory=dict)
     file: Optional[str] = None
     line: Optional[int] = None
+    #: derivatives as written (:class:`derive.reading.graph.Partial`), for the document model
+    leibniz: bool = False
 
 
 class _Reader:
@@ -241,6 +243,10 @@ def _derivative(target, var, reader: _Reader):
     defs = reader.ctx.definitions
     if isinstance(target, sp.Symbol) and target.name in ("sigma", "\\sigma"):
         return sp.Derivative(sigmoid(var), var)  # d\sigma/da: the sigmoid's derivative
+    if reader.ctx.leibniz and isinstance(var, (sp.Symbol, sp.Indexed)):
+        from .graph import Partial  # the document model gives it its meaning
+
+        return sp.Integer(1) if target == var else Partial(target, var)
     if isinstance(target, (sp.Symbol, sp.Indexed)) and target not in defs:
         if target == var:
             return sp.Integer(1)

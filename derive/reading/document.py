@@ -1,0 +1,96 @@
+"""The document model of one derivation: its symbol table, its definitions, its graph.
+
+The grader walks the rows; this object answers what the rows mean: whether a row
+introduces a name (a definition) or says something about names already known (a claim),
+what a derivative written in the text means (through :class:`derive.reading.graph.Graph`),
+and what every formula is once the defined quantities are unfolded. Every formula of the
+file is read once, before any step is checked, so a derivative of an undefined loss knows
+everything the text differentiates it against.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from .graph import Graph, Partial, is_name
+from .symbols import SymbolTable
+
+#: a number written with its decimals: ``0.7616``, ``-1.2068``, ``[-0.876]``
+_DECIMAL = re.compile(r"^\s*(?:\\left)?[\[(]?\s*[-+]?\s*\d+\.(\d+)\s*(?:\\right)?[\])]?\s*$")
+
+
+class Document:
+    def __init__(self):
+        self.table = SymbolTable()
+        self.graph = Graph()
+        self.assume: dict = {}
+        self._cache: dict = {}
+        self._parse: Optional[Callable] = None
+
+    def start(self, assume: dict, functions, rows, parse: Callable) -> None:
+        """Read every formula of the document once and note what is differentiated."""
+        from .parse import split_relations
+
+        self._parse = parse
+        self.assume = {**self.table.assumptions(), **assume}
+        self.graph.ranges = self.table.ranges()
+        for name, entry in self.table.entries.items():
+            if entry.kind == "vector" and entry.size:
+                size = entry.size
+                self.graph.sizes[sp.Symbol(name)] = (sp.Integer(int(size)) if size.isdigit()
+                                                     else sp.Symbol(size, integer=True, positive=True))
+        for row in rows:
+            for _, chunk in split_relations(row.text):
+                if chunk.strip():
+                    e, _ = self.parse(chunk, row.line)
+                    if isinstance(e, sp.Basic):
+                        self.graph.note_partials(e)
+
+    def parse(self, chunk: str, line: int):
+        key = (chunk, line)
+        if key not in self._cache:
+            self._cache[key] = self._parse(chunk, line)
+        return self._cache[key]
+
+    # --- definitions and claims --------------------------------------------------------------
+    def known(self, e) -> bool:
+        """Is ``e`` a name the document already defined (any member of a defined family)?"""
+        if isinstance(e, AppliedUndef):
+            return e.func in self.graph.functions
+        return self.graph.is_known(e)
+
+    @staticmethod
+    def definable(lhs, rhs) -> bool:
+        if isinstance(lhs, Partial):
+            return False  # a derivative on the left is a claim about known quantities
+        return is_name(lhs) or isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args)
+
+    def define(self, lhs, rhs, line: int) -> str:
+        """Record ``lhs := rhs``; what the echo should add (a shadowed definition, an update)."""
+        rhs = self.graph.resolve(rhs)
+        if isinstance(lhs, AppliedUndef):
+            return " (a new definition of this function)" if self.graph.define_function(lhs, rhs) else ""
+        if rhs.has(lhs):
+            return " (refers to itself: an update, not used as a definition)"
+        old = self.graph.define(lhs, rhs, line)
+        if old is not None:
+            return f" (a new definition: shadows the one on line {old.line})"
+        return ""
+
+    def unfold(self, e):
+        """The formula with every derivative given its meaning and every defined name unfolded."""
+        if not isinstance(e, sp.Basic):
+            return e
+        return self.graph.unfold(self.graph.resolve(e))
+
+    def assume_for(self, assume: dict, *exprs) -> dict:
+        return assume
+
+    @staticmethod
+    def decimals(chunk: str) -> Optional[int]:
+        """How many decimals a bare written number states (None when the side is not one)."""
+        m = _DECIMAL.match(chunk.replace("\\,", "").replace("\\!", ""))
+        return len(m.group(1)) if m else None
