@@ -241,8 +241,10 @@ def read_rows(text: str, file: str = "<input>") -> list[Row]:
             if not math:
                 continue
             why = " ".join(r for r in reason if r)
-            defn = bool(re.match(r"\s*(let|where|define|with|set)\b", why, re.I)) or ":=" in math
+            defn = bool(re.match(r"\s*(let|where|define|with|set)\b", why, re.I)) or ":=" in math \
+                or "\\triangleq" in math or "\\coloneqq" in math
             rows.append(Row(line, math, why, defn))
+            rows[-1].display = offset  # which display the row belongs to (definitions shadow across them)
     return rows
 
 
@@ -383,6 +385,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     from ..reading.parse import split_relations
 
     for row in rows:
+        doc.display = getattr(row, "display", None)
         parts = split_relations(row.text)
         if row.definition and len(parts) == 2 and parts[1][0] in ("=", ":="):
             lhs, msg1 = doc.parse(parts[0][1], row.line)
@@ -436,7 +439,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     continue
             shown = parts[k][1].strip() if k < len(parts) else ""
             if rel == "" and k == 0 and e is not None and k + 1 < len(exprs) and exprs[k + 1][0] == "=" \
-                    and exprs[k + 1][1] is not None and _is_name(e) and not doc.known(e) \
+                    and exprs[k + 1][1] is not None and _is_name(e) and not doc.known(e, row) \
                     and not exprs[k + 1][1].has(e):
                 # "y_k = ..." at the start of a chain names the right side: a definition, not a claim
                 e2 = exprs[k + 1][1]

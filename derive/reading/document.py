@@ -29,6 +29,8 @@ class Document:
         self.assume: dict = {}
         self._cache: dict = {}
         self._parse: Optional[Callable] = None
+        self._display: dict = {}  # defined name -> the display that defined it
+        self.display = None       # the display of the row being read
 
     def start(self, assume: dict, functions, rows, parse: Callable) -> None:
         """Read every formula of the document once and note what is differentiated."""
@@ -56,11 +58,15 @@ class Document:
         return self._cache[key]
 
     # --- definitions and claims --------------------------------------------------------------
-    def known(self, e) -> bool:
-        """Is ``e`` a name the document already defined (any member of a defined family)?"""
+    def known(self, e, row=None) -> bool:
+        """Is ``e`` a name already defined *in this display* (any member of a defined family)?
+        A name defined in an earlier display and written as ``name = ...`` at the start of a
+        row of a later one is defined anew (it shadows, and the echo says so)."""
+        display = getattr(row, "display", None)
         if isinstance(e, AppliedUndef):
-            return e.func in self.graph.functions
-        return self.graph.is_known(e)
+            return e.func in self.graph.functions and self._display.get(e.func, display) == display
+        d = self.graph.lookup(e)
+        return d is not None and self._display.get(d.name, display) == display
 
     @staticmethod
     def definable(lhs, rhs) -> bool:
@@ -72,10 +78,12 @@ class Document:
         """Record ``lhs := rhs``; what the echo should add (a shadowed definition, an update)."""
         rhs = self.graph.resolve(rhs)
         if isinstance(lhs, AppliedUndef):
+            self._display[lhs.func] = self.display
             return " (a new definition of this function)" if self.graph.define_function(lhs, rhs) else ""
         if rhs.has(lhs):
             return " (refers to itself: an update, not used as a definition)"
         old = self.graph.define(lhs, rhs, line)
+        self._display[lhs] = self.display
         if old is not None:
             return f" (a new definition: shadows the one on line {old.line})"
         return ""

@@ -262,7 +262,8 @@ class Graph:
         at or below what the text differentiates it against."""
         start = set(self.against.get(unknown, ()))
         defined = {family(d.name) for d in self.defs}
-        down = set(start) | {f for f in defined if any(self.depends(f, s) for s in start)}
+        ends = {f for f in start if not any(g != f and self.depends(g, f) for g in start)}
+        down = set(ends) | {f for f in defined if any(self.depends(f, s) for s in ends)}
         return sorted((f for f in down if not any(g != f and self.depends(g, f) for g in down)), key=str)
 
     def _model(self, unknown):

@@ -547,7 +547,7 @@ def parse_latex(text: str, context: Optional[Context] = None):
 
 RELATION_TOKENS = [(r"\Leftrightarrow", "<=>"), (r"\iff", "<=>"), (r"\Rightarrow", "=>"), (r"\implies", "=>"),
                    (r"\Longrightarrow", "=>"), (r"\leq", "<="), (r"\geq", ">="), (r"\le", "<="), (r"\ge", ">="),
-                   (r"\neq", "!="), (r"\approx", "~"), (":=", ":="), ("=", "="), ("<", "<"), (">", ">")]
+                   (r"\neq", "!="), (r"\approx", "~"), (r"\triangleq", ":="), (r"\coloneqq", ":="), (":=", ":="), ("=", "="), ("<", "<"), (">", ">")]
 
 
 def split_relations(text: str) -> list:
