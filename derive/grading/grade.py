@@ -29,6 +29,7 @@ from ..errors import DeriveError, LatexParseError
 from ..engine.traverse import substitute
 from ..engine.worker import run_bounded
 from .approx import rounded
+from .search import grid_refute
 
 MAX_FILE_BYTES = 256 * 1024
 ENVIRONMENTS = "align|align\\*|equation|equation\\*|gather|gather\\*|multline|multline\\*|eqnarray|eqnarray\\*|displaymath"
@@ -471,6 +472,9 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     v = rounded(prev, cur, written, rel, step_assume, timeout)
                 elif rel in ("=", "~"):
                     v = equal(prev, cur, assume=step_assume, timeout=timeout)
+                    if v.status == "unknown":  # a claim wrong on one sign pattern of its gates
+                        found = grid_refute(prev, cur, step_assume)
+                        v = found if found is not None else v
                 elif rel in ("<=", ">=", "<", ">"):
                     from ..engine.equivalence import compare
 
@@ -480,6 +484,10 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     v = Verdict("unknown", f"the relation {rel} is not checked")
                 report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel,
                                                   compared=(prev, cur, step_assume, rel)))
+                if v.status == "refuted":  # the counterexample as a network (the derived values too)
+                    net = doc.network(v.counterexample)
+                    step = report.steps[-1]
+                    step.detail = "; ".join(filter(None, (step.detail, net)))
                 prev = cur
                 last_expr = cur
                 parsed_any = True

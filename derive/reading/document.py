@@ -94,6 +94,40 @@ class Document:
             return e
         return self.graph.unfold(self.graph.resolve(e))
 
+    def network(self, counterexample: Optional[dict]) -> str:
+        """The counterexample as a network: every defined quantity computed from the leaves
+        (and, when the loss is unknown, the loss it stands for)."""
+        if not counterexample or not self.graph.defs:
+            return ""
+        from ..engine.traverse import free_of
+
+        values = {}
+        for key, text in counterexample.items():
+            try:
+                values[key] = sp.Rational(text)
+            except (TypeError, ValueError):
+                return ""
+        out = []
+        for d in self.graph.defs:
+            name = d.name
+            if isinstance(name, sp.Indexed):
+                bind = {ix: values[str(ix)] for ix in name.indices if isinstance(ix, sp.Symbol) and str(ix) in values}
+                name = name.xreplace(bind)
+                if any(sp.sympify(ix).free_symbols for ix in name.indices):
+                    continue
+            try:
+                value = self.graph.unfold(name)
+                point = {t: values[str(t)] for t in free_of(value) if str(t) in values}
+                value = value.xreplace(point)
+                if value.free_symbols or not value.is_number:
+                    continue
+                out.append(f"{sp.latex(name)} = {sp.N(value, 6)}")
+            except (TypeError, ValueError, ZeroDivisionError):
+                continue
+        if any(k.startswith("\\frac{\\partial") for k in counterexample) and self.graph.against:
+            out.append("the unknown loss: the linear function with the partials given")
+        return ("network: " + ", ".join(out)) if out else ""
+
     def assume_for(self, assume: dict, *exprs) -> dict:
         return assume
 

@@ -299,6 +299,11 @@ class Graph:
         if not is_name(var):
             return None
         stop = var
+        if isinstance(target, sp.Symbol) and self.lookup(target) is None:
+            # df/dx for a function defined in the text, f(x) = ...: its body at its own parameters
+            fn = next((lam for f, lam in self.functions.items() if str(f) == target.name), None)
+            if fn is not None and var in fn.variables:
+                target = fn.expr
         if isinstance(target, sp.Symbol) and self.lookup(target) is None and target in self.against:
             model = self._model(target)
             if model is None:
