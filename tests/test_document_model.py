@@ -163,3 +163,15 @@ def test_grid_search_for_gated_claims(lhs, rhs, found):
 
     v = grid_refute(parse_latex(lhs), parse_latex(rhs), {})
     assert (v is not None and v.status == "refuted") == found
+
+
+def test_a_free_index_ranges_over_its_family_and_the_verdict_says_so():
+    steps = grade_text(r"\[ \frac{\partial}{\partial w_j}\sum_{i=1}^n w_i x_i = x_j \]").steps
+    assert steps[1].status == "proved" and "1 <= j <= n" in steps[1].assumptions
+
+
+@pytest.mark.parametrize("value,want", [(r"\sigma(x)", "proved"), (r"\sigma(-x)", "refuted")])
+def test_a_trailing_where_defines_a_name_used_before(value, want):
+    text = ("\\begin{align*}\n\\frac{d}{dx} \\ln(1 + e^{x}) &= \\gamma \\\\\n"
+            f"\\gamma &= {value} && \\text{{where}}\n\\end{{align*}}")
+    assert [s.status for s in grade_text(text).steps][:2] == ["given", want]

@@ -484,6 +484,9 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     v = Verdict("unknown", f"the relation {rel} is not checked")
                 report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel,
                                                   compared=(prev, cur, step_assume, rel)))
+                used = doc.ranges_used(prev, cur)
+                if used:  # the derivative w.r.t. w_j exists for the valid j only: say so
+                    report.steps[-1].assumptions = tuple(report.steps[-1].assumptions) + used
                 if v.status == "refuted":  # the counterexample as a network (the derived values too)
                     net = doc.network(v.counterexample)
                     step = report.steps[-1]

@@ -80,7 +80,7 @@ def grid_refute(lhs, rhs, assume: dict, seconds: float = 2.0, points: int = 400)
         d = diff.xreplace(point)
         try:
             d = sp.nsimplify(d) if d.is_Float else d
-            nonzero = d.is_zero is False and (d.is_positive or d.is_negative)
+            nonzero = d.is_zero is False and bool(d.is_positive or d.is_negative) and abs(sp.N(d, 30)) > 1e-12
         except (TypeError, ValueError):
             continue
         if nonzero:

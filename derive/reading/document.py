@@ -30,6 +30,7 @@ class Document:
         self._cache: dict = {}
         self._parse: Optional[Callable] = None
         self._display: dict = {}  # defined name -> the display that defined it
+        self._ranges: dict = {}   # unfolded formula -> index ranges its derivatives assumed
         self.display = None       # the display of the row being read
 
     def start(self, assume: dict, functions, rows, parse: Callable) -> None:
@@ -44,12 +45,26 @@ class Document:
                 size = entry.size
                 self.graph.sizes[sp.Symbol(name)] = (sp.Integer(int(size)) if size.isdigit()
                                                      else sp.Symbol(size, integer=True, positive=True))
+        heads: dict = {}
         for row in rows:
-            for _, chunk in split_relations(row.text):
+            parts = split_relations(row.text)
+            for _, chunk in parts:
                 if chunk.strip():
                     e, _ = self.parse(chunk, row.line)
                     if isinstance(e, sp.Basic):
                         self.graph.note_partials(e)
+            if len(parts) >= 2 and parts[1][0] in ("=", ":="):
+                head, _ = self.parse(parts[0][1], row.line) if parts[0][1].strip() else (None, "")
+                if is_name(head):
+                    heads.setdefault(head, []).append((row, parts))
+        # a "where gamma = ..." row defines gamma for the whole display, even after its use
+        for head, found in heads.items():
+            row, parts = found[-1]
+            if len(found) == 1 and len(parts) == 2 and re.match(r"\s*where\b", row.reason or "", re.I):
+                value, _ = self.parse(parts[1][1], row.line)
+                if isinstance(value, sp.Basic) and not value.has(head):
+                    self.graph.define(head, value, row.line)
+                    self._display[head] = getattr(row, "display", None)
 
     def parse(self, chunk: str, line: int):
         key = (chunk, line)
@@ -84,7 +99,7 @@ class Document:
             return " (refers to itself: an update, not used as a definition)"
         old = self.graph.define(lhs, rhs, line)
         self._display[lhs] = self.display
-        if old is not None:
+        if old is not None and old.line != line:
             return f" (a new definition: shadows the one on line {old.line})"
         return ""
 
@@ -92,7 +107,19 @@ class Document:
         """The formula with every derivative given its meaning and every defined name unfolded."""
         if not isinstance(e, sp.Basic):
             return e
-        return self.graph.unfold(self.graph.resolve(e))
+        before = len(self.graph.notes)
+        out = self.graph.unfold(self.graph.resolve(e))
+        if len(self.graph.notes) > before:
+            self._ranges[out] = self.graph.notes[before:]
+        return out
+
+    def ranges_used(self, *exprs) -> tuple:
+        """"1 <= j <= n" for every free index a derivative took to be a valid index of its family."""
+        seen = {}
+        for e in exprs:
+            for ix, lo, hi in self._ranges.get(e, ()):
+                seen[f"{sp.latex(lo)} <= {ix} <= {sp.latex(hi)}"] = True
+        return tuple(seen)
 
     def network(self, counterexample: Optional[dict]) -> str:
         """The counterexample as a network: every defined quantity computed from the leaves

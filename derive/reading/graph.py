@@ -308,6 +308,9 @@ class Graph:
             model = self._model(target)
             if model is None:
                 return None
+            fam = family(var)
+            if not any(t == fam or self.depends(t, fam) for t in self.tops(target)):
+                return None  # not upstream of the outputs: the model says nothing about it
             body = model
         elif target.atoms(Partial):
             return None
@@ -340,8 +343,7 @@ class Graph:
                 # an index of the entry differentiated against is a valid index of the family
                 # whose sum pairs with it (an entry nobody uses has no gradient to claim)
                 if ranges.get(other) == (lo, hi) or other in own and other not in ranges:
-                    if (other, lo, hi) not in self.notes:
-                        self.notes.append((other, lo, hi))
+                    self.notes.append((other, lo, hi))
                     return s.function.xreplace({k: other}).xreplace({dl.xreplace({k: other}): 1}).subs(
                         sp.KroneckerDelta(other, other), 1)
             return s
