@@ -482,6 +482,10 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                                 timeout=timeout)
                 else:
                     v = Verdict("unknown", f"the relation {rel} is not checked")
+                if v.status == "refuted" and doc.unrelated_partials(prev, cur):
+                    v = Verdict("unknown", "derivatives of one unknown quantity that the definitions do not "
+                                           "relate: no network stands behind a counterexample",
+                                detail=f"not a counterexample: {v.counterexample}")
                 report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel,
                                                   compared=(prev, cur, step_assume, rel)))
                 used = doc.ranges_used(prev, cur)

@@ -91,8 +91,10 @@ class Document:
 
     def define(self, lhs, rhs, line: int) -> str:
         """Record ``lhs := rhs``; what the echo should add (a shadowed definition, an update)."""
-        rhs = self.graph.resolve(rhs)
+        # derivatives stay as written: a definition of delta^(l) serves delta^(l+1) too, where they
+        # are taken at the other layer
         if isinstance(lhs, AppliedUndef):
+            rhs = self.graph.resolve(rhs)
             self._display[lhs.func] = self.display
             return " (a new definition of this function)" if self.graph.define_function(lhs, rhs) else ""
         if rhs.has(lhs):
@@ -108,7 +110,12 @@ class Document:
         if not isinstance(e, sp.Basic):
             return e
         before = len(self.graph.notes)
-        out = self.graph.unfold(self.graph.resolve(e))
+        out = self.graph.resolve(e)
+        for _ in range(4):
+            new = self.graph.resolve(self.graph.unfold(out))
+            if new == out:
+                break
+            out = new
         if len(self.graph.notes) > before:
             self._ranges[out] = self.graph.notes[before:]
         return out
@@ -154,6 +161,20 @@ class Document:
         if any(k.startswith("\\frac{\\partial") for k in counterexample) and self.graph.against:
             out.append("the unknown loss: the linear function with the partials given")
         return ("network: " + ", ".join(out)) if out else ""
+
+    def unrelated_partials(self, *exprs) -> bool:
+        """Do the formulas hold two derivatives of one quantity that the graph could not relate?
+        Then they are independent numbers only in appearance, and a "counterexample" that gives
+        them unrelated values is no network at all."""
+        targets: dict = {}
+        for e in exprs:
+            if not isinstance(e, sp.Basic):
+                continue
+            for x in e.free_symbols:
+                got = self.graph.opaque_made.get(x)
+                if got is not None:
+                    targets.setdefault(got[0], set()).add(got[1])
+        return any(len(v) > 1 for v in targets.values())
 
     def assume_for(self, assume: dict, *exprs) -> dict:
         return assume
