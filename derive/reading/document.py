@@ -91,10 +91,8 @@ class Document:
 
     def define(self, lhs, rhs, line: int) -> str:
         """Record ``lhs := rhs``; what the echo should add (a shadowed definition, an update)."""
-        # derivatives stay as written: a definition of delta^(l) serves delta^(l+1) too, where they
-        # are taken at the other layer
+        rhs = self.graph.resolve(rhs)
         if isinstance(lhs, AppliedUndef):
-            rhs = self.graph.resolve(rhs)
             self._display[lhs.func] = self.display
             return " (a new definition of this function)" if self.graph.define_function(lhs, rhs) else ""
         if rhs.has(lhs):
@@ -110,12 +108,7 @@ class Document:
         if not isinstance(e, sp.Basic):
             return e
         before = len(self.graph.notes)
-        out = self.graph.resolve(e)
-        for _ in range(4):
-            new = self.graph.resolve(self.graph.unfold(out))
-            if new == out:
-                break
-            out = new
+        out = self.graph.unfold(self.graph.resolve(e))
         if len(self.graph.notes) > before:
             self._ranges[out] = self.graph.notes[before:]
         return out

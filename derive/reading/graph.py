@@ -19,7 +19,6 @@ opaque quantity, as before.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -84,28 +83,13 @@ class Definition:
     def pattern(self):
         return self.name.indices if isinstance(self.name, sp.Indexed) else ()
 
-    def shift(self, term) -> Optional[tuple]:
-        """``(letter, d)`` when ``term`` is this definition's name ``d`` layers on (``delta^(l+1)``
-        for a definition of ``delta^(l)``): one definition for every layer ``l``."""
-        a = _layer_of(_label(self.name))
-        b = _layer_of(_label(term))
-        if a is None or b is None or a[0] != b[0] or a[1] != b[1] or a[2] >= b[2]:
-            return None  # later layers only: a^(l-1) below a definition of a^(l) stays an input
-        if isinstance(term, sp.Indexed) != isinstance(self.name, sp.Indexed):
-            return None
-        return a[1], b[2] - a[2]
-
     def match(self, term) -> Optional[dict]:
         """Index bindings under which ``term`` is an instance of this definition's name."""
         if term == self.name:
             return {}
         if not (isinstance(term, sp.Indexed) and isinstance(self.name, sp.Indexed)):
-            if is_name(term) and self.shift(term) is not None and not isinstance(term, sp.Indexed):
-                return {}
             return None
-        if term.base.label != self.name.base.label and self.shift(term) is None:
-            return None
-        if len(term.indices) != len(self.pattern):
+        if term.base.label != self.name.base.label or len(term.indices) != len(self.pattern):
             return None
         binding: dict = {}
         for pat, got in zip(self.pattern, term.indices):
@@ -121,9 +105,6 @@ class Definition:
         if binding is None:
             return None
         value = self.value
-        moved = self.shift(term)
-        if moved is not None:
-            value = _shift_layers(value, *moved)
         if binding:
             value = _rename_bound(value, set().union(*(sp.sympify(v).free_symbols for v in binding.values())))
             value = value.xreplace(binding) if not value.has(sp.Subs) else substitute(value, binding)
@@ -131,42 +112,6 @@ class Definition:
 
 
 _FRESH = itertools.count()
-_LAYER = re.compile(r"^(?P<name>.+)\^\((?P<s>[A-Za-z])(?:(?P<sign>[+-])(?P<c>\d+))?\)$")
-
-
-def _label(e) -> str:
-    return str(e.base.label) if isinstance(e, sp.Indexed) else str(e)
-
-
-def _layer_of(label: str):
-    """``"delta^(l+1)"`` -> ("delta", "l", 1); None for a name without a letter layer."""
-    m = _LAYER.match(label.replace(" ", ""))
-    if not m:
-        return None
-    c = int(m.group("c") or 0) * (-1 if m.group("sign") == "-" else 1)
-    return m.group("name"), m.group("s"), c
-
-
-def _relabel(label: str, letter: str, d: int) -> Optional[str]:
-    got = _layer_of(label)
-    if got is None or got[1] != letter:
-        return None
-    k = got[2] + d
-    return f"{got[0]}^({letter}{'+' if k > 0 else '-'}{abs(k)})" if k else f"{got[0]}^({letter})"
-
-
-def _shift_layers(expr, letter: str, d: int):
-    """Every layer-``letter`` name of ``expr`` moved ``d`` layers on."""
-    mapping = {}
-    for b in expr.atoms(sp.IndexedBase):
-        new = _relabel(str(b.label), letter, d)
-        if new is not None:
-            mapping[b] = sp.IndexedBase(new, real=True) if b.is_real or b.label.is_real else sp.IndexedBase(new)
-    for x in expr.atoms(sp.Symbol):
-        new = _relabel(x.name, letter, d)
-        if new is not None and not any(str(b.label) == x.name for b in mapping):
-            mapping[x] = sp.Symbol(new, **x.assumptions0)
-    return substitute(expr, mapping) if mapping else expr
 
 
 def _rename_bound(expr, avoid: set):
@@ -202,8 +147,6 @@ class Graph:
         self.notes: list = []
         #: opaque symbols made for derivatives the graph could not give a meaning: symbol -> (A, B)
         self.opaque_made: dict = {}
-        #: layer letter -> the offsets the text mentions (l-1, l, l+1 -> {-1, 0, 1})
-        self.layers: dict = {}
         #: functions defined in the text (``g(x) = \\tanh x``): class -> Lambda
         self.functions: dict = {}
 
@@ -211,16 +154,11 @@ class Graph:
     def lookup(self, term) -> Optional[Definition]:
         """The most specific definition ``term`` is an instance of (the latest if equally so)."""
         best, score = None, -1
-        moved = _layer_of(_label(term)) if is_name(term) else None
         for d in self.defs:
             b = d.match(term)
             if b is None:
                 continue
-            if d.name != term and d.shift(term) is not None and (
-                    moved is None or moved[2] not in self.layers.get(moved[1], ())):
-                continue  # a layer the text never mentions is not unrolled
-            s = 1000 if term == d.name else sum(2 for p in d.pattern if not isinstance(p, sp.Symbol)) + (
-                0 if d.shift(term) is not None else 1)
+            s = 1000 if term == d.name else sum(1 for p in d.pattern if not isinstance(p, sp.Symbol))
             if s >= score:
                 best, score = d, s
         return best
@@ -270,11 +208,6 @@ class Graph:
         """Every defined name replaced by its definition, except the names that may be ``stop``
         (``z_k`` may be ``z_j``; ``h_1`` is not ``h_3``)."""
         expr = self.apply_functions(expr)
-        # a derivative as written is about the names as written: never unfold inside one
-        hidden = {p: sp.Dummy("partial") for p in expr.atoms(Partial)} if isinstance(expr, sp.Basic) else {}
-        if hidden:
-            back = {v: k for k, v in hidden.items()}
-            return substitute(self.unfold(substitute(expr, hidden), stop, depth), back)
         for _ in range(depth):
             mapping = {}
             for t in free_of(expr):
@@ -289,40 +222,7 @@ class Graph:
             if not mapping:
                 return expr
             expr = self.apply_functions(substitute(expr, mapping))
-            if expr.has(Partial):  # a definition brought a derivative in: the caller resolves it
-                return self.unfold(expr, stop, depth)
         return expr
-
-    def family_values(self, a_family):
-        """The definitions of the family ``a`` (one of a layer family moved to ``a``'s layer)."""
-        want = _layer_of(str(a_family))
-        for d in self.defs:
-            if d.value.has(Partial):
-                continue  # a gradient (delta := dJ/dz) is not a quantity of the network
-            if family(d.name) == a_family:
-                yield d.value
-            elif want is not None and want[2] in self.layers.get(want[1], ()):
-                have = _layer_of(_label(d.name))
-                if have is not None and have[:2] == want[:2] and have[2] < want[2]:
-                    yield _shift_layers(d.value, want[1], want[2] - have[2])
-
-    def families(self) -> set:
-        """The defined families, with every layer of a layer family that the text mentions."""
-        out = set()
-        for d in self.defs:
-            if d.value.has(Partial):
-                continue
-            f = family(d.name)
-            out.add(f)
-            got = _layer_of(str(f))
-            if got is None:
-                continue
-            for offset in self.layers.get(got[1], ()):
-                if offset > got[2]:
-                    new = _relabel(str(f), got[1], offset - got[2])
-                    out.add(sp.IndexedBase(new, real=True).label if isinstance(d.name, sp.Indexed)
-                            else sp.Symbol(new, real=True))
-        return out
 
     def depends(self, a_family, b_family, _seen=None) -> bool:
         """Does any definition of the family ``a`` use the family ``b`` (transitively)?"""
@@ -330,8 +230,10 @@ class Graph:
         if a_family in seen:
             return False
         seen.add(a_family)
-        for value in self.family_values(a_family):
-            fams = {family(t) for t in free_of(value) if is_name(t)}
+        for d in self.defs:
+            if family(d.name) != a_family:
+                continue
+            fams = {family(t) for t in free_of(d.value) if is_name(t)}
             if b_family in fams or any(self.depends(f, b_family, seen) for f in fams if f != a_family):
                 return True
         return False
@@ -345,14 +247,6 @@ class Graph:
                 self.against.setdefault(target, set()).add(family(var))
             self.note_sizes(p)
         self.note_sizes(expr)
-        self.note_layers(expr)
-
-    def note_layers(self, expr) -> None:
-        """Which layers of each layer letter the text mentions (``l``, ``l+1``, ``l-1``)."""
-        for b in expr.atoms(sp.IndexedBase):
-            got = _layer_of(str(b.label))
-            if got is not None:
-                self.layers.setdefault(got[1], set()).add(got[2])
 
     def note_sizes(self, expr) -> None:
         """A sum ``\\sum_{k=1}^{K} ... a_k ...`` gives the family ``a`` the size ``K``."""
@@ -369,62 +263,20 @@ class Graph:
         """The outputs the unknown quantity is a function of: the sinks of the defined graph
         at or below what the text differentiates it against."""
         start = set(self.against.get(unknown, ()))
-        defined = self.families()
+        defined = {family(d.name) for d in self.defs}
         ends = {f for f in start if not any(g != f and self.depends(g, f) for g in start)}
         down = set(ends) | {f for f in defined if any(self.depends(f, s) for s in ends)}
         return sorted((f for f in down if not any(g != f and self.depends(g, f) for g in down)), key=str)
 
-    def _single_index_defs(self):
-        """``(family, index, value)`` of every one-index definition, at every mentioned layer."""
-        for d in self.defs:
-            if not (isinstance(d.name, sp.Indexed) and len(d.name.indices) == 1
-                    and isinstance(d.name.indices[0], sp.Symbol)):
-                continue
-            k = d.name.indices[0]
-            yield d.name.base.label, k, d.value
-            got = _layer_of(str(d.name.base.label))
-            if got is not None:
-                for offset in self.layers.get(got[1], ()):
-                    if offset > got[2]:
-                        new = _relabel(str(d.name.base.label), got[1], offset - got[2])
-                        yield sp.IndexedBase(new, real=True).label, k, _shift_layers(d.value, got[1], offset - got[2])
-
-    def size_of(self, t):
-        """A family's size: its own, or that of a family it is defined entry by entry from
-        (``a_k = \\sigma(z_k)``: ``a`` and ``z`` have one size); else one generic size."""
-        edges: dict = {}
-        for f, k, value in self._single_index_defs():
-            for x in value.atoms(sp.Indexed):
-                if len(x.indices) == 1 and x.indices[0] == k:
-                    edges.setdefault(f, set()).add(x.base.label)
-                    edges.setdefault(x.base.label, set()).add(f)
-        group, todo = {t}, [t]
-        while todo:
-            for g in edges.get(todo.pop(), ()):
-                if g not in group:
-                    group.add(g)
-                    todo.append(g)
-        for f in sorted(group, key=str):
-            if f in self.sizes:
-                return self.sizes[f]
-        size = sp.Symbol(f"n_{{{sp.latex(t)}}}", integer=True, positive=True)  # proved for every size
-        for f in group:
-            self.sizes[f] = size
-        return size
-
     def _model(self, unknown):
         """``L`` as ``sum_t G_t t`` over its tops, or None when that is not sound or not possible."""
         tops = self.tops(unknown)
-        defined = self.families()
+        defined = {family(d.name) for d in self.defs}
         if not tops or not any(t in defined for t in tops):
             return None  # differentiated only against leaves: the opaque reading says as much
         terms = []
         for t in tops:
             indexed = [d.name for d in self.defs if family(d.name) == t and isinstance(d.name, sp.Indexed)]
-            if not indexed and t in defined and t not in {family(d.name) for d in self.defs}:
-                moved = [d.name for d in self.defs if isinstance(d.name, sp.Indexed) and d.shift(
-                    sp.IndexedBase(str(t), real=True)[d.name.indices]) is not None]
-                indexed = [sp.IndexedBase(str(t), real=True)[n.indices] for n in moved]
             arity = {len(n.indices) for n in indexed}
             gname = f"\\frac{{\\partial {sp.latex(unknown)}}}{{\\partial {sp.latex(t)}}}"
             if not indexed:
@@ -435,7 +287,9 @@ class Graph:
                 continue
             if arity != {1}:
                 return None
-            size = self.size_of(t)
+            size = self.sizes.get(t)
+            if size is None:  # a generic size: proved for every size, refuted at one
+                size = self.sizes.setdefault(t, sp.Symbol(f"n_{{{sp.latex(t)}}}", integer=True, positive=True))
             k = sp.Symbol(f"k{next(_FRESH)}'", integer=True)
             base = indexed[0].base
             terms.append(sp.Sum(sp.IndexedBase(gname, real=True)[k] * base[k], (k, 1, size)))
@@ -468,8 +322,6 @@ class Graph:
                 return None  # the unknown quantity inside an expression: not modelled
             body = target
         body = self.unfold(body, stop)
-        if body.has(Partial):
-            return None  # a derivative of a derivative: left opaque
         if var.free_symbols & _bound_symbols(body):
             body = _rename_bound(body, var.free_symbols)
         d = _point_derivatives(sp.diff(body, var))
