@@ -31,6 +31,8 @@ from ..engine.equivalence import Verdict, check_timeout, equal
 from ..errors import DeriveError, LatexParseError
 from ..engine.traverse import substitute
 from ..engine.worker import run_bounded
+from .approx import rounded
+from .search import grid_refute
 from ..reading.document import Row, read_document, read_header  # noqa: F401  (read_header: the API)
 
 MAX_FILE_BYTES = 256 * 1024
@@ -162,7 +164,8 @@ def _parse_in_worker(text, functions, definitions, file, line, extra=None, progr
     extra = extra or {}
     try:
         ctx = Context(set(functions), dict(definitions), file, line, assume=dict(extra.get("assume", {})),
-                      bound=set(extra.get("bound", ())), positions=tuple(extra.get("positions", ())))
+                      bound=set(extra.get("bound", ())), positions=tuple(extra.get("positions", ())),
+                      leibniz=bool(extra.get("leibniz")))
         expr, leaf = read(text, ctx)
         # what the caller will get: unpickling rebuilds (and so evaluates: factorial(99999))
         # every node, so rebuild here, under this worker's bound, and check what comes out
@@ -261,15 +264,6 @@ def _parse_row(text: str, functions, definitions, file, line, timeout: float, ex
 
 # --- grading ---------------------------------------------------------------------------------------
 
-def _unfold(expr, definitions):
-    for _ in range(6):
-        new = substitute(expr, definitions) if definitions else expr
-        if new == expr:
-            return new
-        expr = new
-    return expr
-
-
 def _implication(prev_eq, eq, assume, timeout):
     """Does ``eq`` follow from ``prev_eq``? Returns (Verdict, relation name).
 
@@ -292,19 +286,35 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     if not text.strip():
         raise DeriveError(f"{file}:1: empty input")
     check_timeout(timeout)
+    from ..reading.model import DocumentModel
+
     doc = read_document(text, file)
     header, functions, rows = doc.assume, doc.functions, doc.rows
     if not rows:
         raise DeriveError(f"{file}: no display math found")
     assume = header_domains(header, file)  # what the engine is told, keyed as the reader names things
-    # what the reader is told: the same keys (families, entries), so "assume z complex" reaches it
-    extra = {"assume": {k: d.kind for k, d in assume.items()}, "bound": sorted(doc.bound)}
+    # what the reader is told: the same keys (families, entries), so "assume z complex" reaches it;
+    # derivatives by a name stay as written (Partial) for the document model's graph
+    extra = {"assume": {k: d.kind for k, d in assume.items()}, "bound": sorted(doc.bound), "leibniz": True}
+    model = DocumentModel()
+    model.table = doc.table
+
+    def parse_chunk(chunk, line):
+        return parse_row(chunk.text, functions, {}, file, line, timeout, {**extra, "positions": chunk.positions})
 
     def read_chunk(chunk, line):
-        return parse_row(chunk.text, functions, definitions, file, line, timeout,
-                         {**extra, "positions": chunk.positions})
+        """A formula of the document, refused when it binds a name defined above (``let i = 3``
+        before ``\\sum_i``)."""
+        e, msg = model.parse(chunk, line)
+        if e is not None:
+            clash = _bound_clash(e, {**model.graph.as_dict(), **{f: None for f in model.graph.functions}})
+            if clash is not None:
+                return None, (f"{clash} is defined above and used here as a bound variable (a summation "
+                              f"index or a variable of differentiation): rename one of them")
+        return e, msg
     report = GradeReport(file=file, assume=header, functions=functions)
-    definitions: dict = {}
+    model.start(assume, functions, rows, parse_chunk)
+    assume = model.assume
     prev = None          # the expression the next step is compared with
     prev_eq = None       # the last equation, for => and <=> steps
     parsed_any = False
@@ -316,6 +326,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     for row in rows:
         if row.display != display:     # one display is one chain
             display, prev, prev_eq = row.display, None, None
+        model.display = row.display
         if row.error is not None:
             report.steps.append(GradedStep(index, row.line, row.text, "unparsed", message=row.error.message +
                                            f" (line {row.error.line}, column {row.error.column})"))
@@ -327,10 +338,10 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
         if row.definition and len(parts) == 2 and parts[1][0] in ("=", ":="):
             lhs, msg1 = read_chunk(chunks[0], row.line)
             rhs, msg2 = read_chunk(chunks[1], row.line)
-            if lhs is not None and rhs is not None and isinstance(lhs, (sp.Symbol, sp.Indexed, sp.Function)):
-                definitions[lhs] = rhs
+            if lhs is not None and rhs is not None and model.definable(lhs, rhs):
+                note = model.define(lhs, rhs, row.line)
                 report.steps.append(GradedStep(index, row.line, row.text, "given", read_as=f"definition: "
-                                               f"{latex(lhs)} := {latex(rhs)}", reason=row.reason))
+                                               f"{latex(lhs)} := {latex(rhs)}" + note, reason=row.reason))
                 index += 1
                 parsed_any = True
                 continue
@@ -363,10 +374,10 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     elif prev_eq is None or rel == "":
                         report.steps.append(GradedStep(index, row.line, shown, "given", reason=row.reason,
                                                        read_as=f"{latex(e)} = {latex(e2)}", relation="equation"))
-                        prev_eq = (_unfold(e, definitions), _unfold(e2, definitions))
+                        prev_eq = (model.unfold(e), model.unfold(e2))
                         parsed_any = True
                     else:
-                        eq = (_unfold(e, definitions), _unfold(e2, definitions))
+                        eq = (model.unfold(e), model.unfold(e2))
                         v, how = _implication(prev_eq, eq, assume, timeout)
                         report.steps.append(_from_verdict(index, row, shown, v, f"{latex(e)} = {latex(e2)}",
                                                           relation=how if v.status == "proved" else rel))
@@ -377,14 +388,15 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     continue
             shown = parts[k][1].strip() if k < len(parts) else ""
             if rel == "" and k == 0 and e is not None and k + 1 < len(exprs) and exprs[k + 1][0] == "=" \
-                    and exprs[k + 1][1] is not None and _is_name(e) and e not in definitions \
+                    and exprs[k + 1][1] is not None and _is_name(e) and not model.known(e, row) \
                     and not exprs[k + 1][1].has(e):
                 # "y_k = ..." at the start of a chain names the right side: a definition, not a claim
                 e2 = exprs[k + 1][1]
-                definitions[e] = e2
+                note = model.define(e, e2, row.line)
                 report.steps.append(GradedStep(index, row.line, f"{shown} = {parts[k + 1][1].strip()}", "given",
-                                               read_as=f"definition: {latex(e)} := {latex(e2)}", reason=row.reason))
-                prev = _unfold(e2, definitions)
+                                               read_as=f"definition: {latex(e)} := {latex(e2)}" + note,
+                                               reason=row.reason))
+                prev = model.unfold(e2)
                 first_expr = first_expr if first_expr is not None else prev
                 chains.append([prev, None, set()])
                 parsed_any = True
@@ -399,15 +411,21 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                 # a row that starts with an expression (or a chain with nothing before it) starts anew
                 report.steps.append(GradedStep(index, row.line, shown, "given", read_as=latex(e),
                                                reason=row.reason))
-                prev = _unfold(e, definitions)
+                prev = model.unfold(e)
                 first_expr = first_expr if first_expr is not None else prev
                 chains.append([prev, None, set()])
                 parsed_any = True
             else:
-                cur = _unfold(e, definitions)
-                step_assume = _assume_for(assume, prev, cur)
-                if rel in ("=", "~"):
+                cur = model.unfold(e)
+                step_assume = model.assume_for(_assume_for(assume, prev, cur), prev, cur)
+                written = model.decimals(parts[k][1]) if rel in ("=", "~") else None
+                if written is not None:
+                    v = rounded(prev, cur, written, rel, step_assume, timeout)
+                elif rel in ("=", "~"):
                     v = equal(prev, cur, assume=step_assume, timeout=timeout)
+                    if v.status == "unknown":  # a claim wrong on one sign pattern of its gates
+                        found = grid_refute(prev, cur, step_assume)
+                        v = found if found is not None else v
                 elif rel in ("<=", ">=", "<", ">"):
                     from ..engine.equivalence import compare
 
@@ -417,8 +435,19 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     v = Verdict("unknown", "\\propto (proportional to) is not checkable: the factor is not written")
                 else:
                     v = Verdict("unknown", f"the relation {rel} is not checked")
+                if v.status == "refuted" and model.unrelated_partials(prev, cur):
+                    v = Verdict("unknown", "derivatives of one unknown quantity that the definitions do not "
+                                           "relate: no network stands behind a counterexample",
+                                detail=f"not a counterexample: {v.counterexample}")
                 report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel,
                                                   compared=(prev, cur, step_assume, rel)))
+                used = model.ranges_used(prev, cur)
+                if used:  # the derivative w.r.t. w_j exists for the valid j only: say so
+                    report.steps[-1].assumptions = tuple(report.steps[-1].assumptions) + used
+                if v.status == "refuted":  # the counterexample as a network (the derived values too)
+                    net = model.network(v.counterexample)
+                    step = report.steps[-1]
+                    step.detail = "; ".join(filter(None, (step.detail, net)))
                 prev = cur
                 last_expr = cur
                 if chains:

@@ -75,12 +75,19 @@ class Document:
     functions: list
     bound: set                                  # names the document binds (e indexed or defined)
     inline_only: bool = False
+    table: object = None                        # the header's symbol table (kinds, sizes, ranges)
 
 
 # --- the header ----------------------------------------------------------------------------
 
-def read_header(text: str, file: str):
-    """``% derive: assume z real; assume y 0<y<1; function g`` lines."""
+def read_header(text: str, file: str, table=None):
+    """``% derive: assume z real; assume y 0<y<1; function g; index j in 1..M; size M;
+    vector x (D); matrix W (M x D)`` lines (the last kinds go to the symbol ``table``, a
+    :class:`derive.reading.symbols.SymbolTable`). Names are kept as written; the grader keys
+    the assumptions as the reader names things (:func:`derive.reading.notation.name_key`)."""
+    from .symbols import SymbolTable
+
+    table = table if table is not None else SymbolTable()
     assume, functions = {}, []
     for n, line in enumerate(text.splitlines(), start=1):
         m = HEADER.match(line)
@@ -103,9 +110,14 @@ def read_header(text: str, file: str):
                 functions += names
             elif words[0] in ("expect",):
                 continue
+            elif table.read(part, n) is not None:
+                problem = table.read(part, n)
+                if problem:
+                    raise DeriveError(f"{file}:{n}: {problem}")
             else:
-                raise DeriveError(f"{file}:{n}: unknown directive {part!r} (use 'assume NAME DOMAIN' or "
-                                  f"'function NAME')")
+                raise DeriveError(f"{file}:{n}: unknown directive {part!r} (use 'assume NAME DOMAIN', "
+                                  f"'function NAME', 'index j in 1..M', 'size M', 'vector x (D)' or "
+                                  f"'matrix W (M x D)')")
     return assume, functions
 
 
@@ -390,7 +402,10 @@ def _rows_of_display(nodes: list, src: Source, one_formula: bool) -> list:
 
 def read_document(text: str, file: str = "<input>") -> Document:
     """Every display row of ``text`` with its formulas, reasons and places, and the header."""
-    assume, functions = read_header(text, file)
+    from .symbols import SymbolTable
+
+    table = SymbolTable()
+    assume, functions = read_header(text, file, table)
     src = Source(text, file)
     try:
         toks = tokenize(src)
@@ -432,7 +447,7 @@ def read_document(text: str, file: str = "<input>") -> Document:
             rows.append(Row(line, " ".join(whole.split()), why, defn, parts, number))
     if "e" in assume or "e" in functions:
         bound.add("e")
-    return Document(rows, assume, functions, bound, inline_only=False)
+    return Document(rows, assume, functions, bound, inline_only=False, table=table)
 
 
 def _trim(nodes: list) -> list:

@@ -27,6 +27,7 @@ from ..calculus.functions import logit, relu, sigmoid
 from ..engine.traverse import substitute
 from ..errors import LatexParseError
 from .tokens import Source, Token, tokenize
+from .graph import Partial
 from .tree import Cmd, Env, Group, Leaf, parse_tree
 
 MAX_LENGTH = 5000
@@ -89,6 +90,9 @@ class Context:
     #: names declared complex (read as complex symbols, never simplified as real); the same as
     #: ``assume={name: "complex"}``, folded into ``assume`` so one rule decides
     complex_names: frozenset = frozenset()
+    #: derivatives by one name kept as written (:class:`derive.reading.graph.Partial`): the
+    #: document model gives them their meaning through its graph of definitions
+    leibniz: bool = False
 
     def __post_init__(self):
         if self.complex_names:
@@ -950,7 +954,7 @@ class Reader:
                 opaque = {s: self.symbol(f"\\left.{s.name}\\right|_{{{sp.latex(var)}={sp.latex(val)}}}")
                           for s in inner.free_symbols if getattr(s, "name", "").startswith("\\frac{")}
                 inner = substitute(inner, opaque) if opaque else inner
-                value = sp.Subs(inner, var, val) if inner.has(sp.Derivative) else inner.subs(var, val)
+                value = sp.Subs(inner, var, val) if inner.has(sp.Derivative, Partial) else inner.subs(var, val)
                 return self.evaluation_bars(seq[:start] + [Held(value, nd.pos)] + seq[m + 3:])
         return seq
 
@@ -1248,6 +1252,9 @@ class Reader:
             if not isinstance(v, (sp.Symbol, sp.Indexed)):
                 raise self.error(f"a derivative with respect to {sp.latex(v)}, not a name (is a superscript "
                                  f"a layer? write z^{{(L)}})", 0)
+        if self.ctx.leibniz and order == 1 and len(variables) == 1:
+            v = variables[0][0]
+            return sp.Integer(1) if target == v else Partial(target, v)
         if isinstance(target, (sp.Symbol, sp.Indexed)) and (target not in defs or not any(
                 self.appears(v, self.unfolded(target)) for v, _, _ in variables)):
             if order == 1 and target == variables[0][0]:
