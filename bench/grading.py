@@ -36,20 +36,30 @@ TEN_LINES = r"""% derive: assume z real
 """
 
 
-def corpus_rates():
-    from derive.engine import equivalence, grade
+SKIP: list = []   # file-name prefixes left out (--skip), to compare with a run on an older corpus
 
-    parse_s, total_s, steps = 0.0, 0.0, 0
-    for path in sorted(CORPUS.glob("*.tex")):
+
+def _corpus():
+    return [p for p in sorted(CORPUS.glob("*.tex")) if not any(p.name.startswith(x) for x in SKIP)]
+
+
+def corpus_rates():
+    from derive.engine import equivalence
+    from derive.grading import grade
+
+    parse_s, total_s, steps, leaf_s = 0.0, 0.0, 0, 0.0
+    for path in _corpus():
         text = path.read_text()
         equivalence._CACHE.clear()
         grade.PARSE_CLOCK[0] = 0.0
+        grade.LEAF_CLOCK[0] = 0.0
         t0 = time.perf_counter()
         report = grade.grade_text(text, file=str(path))
         total_s += time.perf_counter() - t0
         parse_s += grade.PARSE_CLOCK[0]
+        leaf_s += grade.LEAF_CLOCK[0]
         steps += sum(s.status != "given" for s in report.steps)
-    return steps, parse_s, total_s
+    return steps, parse_s, total_s, leaf_s
 
 
 def ten_line_times(runs=5):
@@ -69,7 +79,7 @@ def folder_rate(n_files: int, jobs: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"
         folder.mkdir()
-        sources = sorted(CORPUS.glob("*.tex"))
+        sources = _corpus()
         for n in range(n_files):
             shutil.copy(sources[n % len(sources)], folder / f"student{n:03d}.tex")
         t0 = time.perf_counter()
@@ -81,19 +91,25 @@ def folder_rate(n_files: int, jobs: int) -> float:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=200)
+    ap.add_argument("--skip", action="append", default=[], metavar="PREFIX",
+                    help="leave out corpus files whose name starts with PREFIX (e.g. reader_)")
     args = ap.parse_args(argv)
+    SKIP[:] = args.skip
     from derive import equal
 
     equal(1, 1)  # start the worker before timing
-    steps, parse_s, total_s = corpus_rates()
+    steps, parse_s, total_s, leaf_s = corpus_rates()
     times, ten_steps = ten_line_times()
     r1 = folder_rate(args.files, 1)
     r2 = folder_rate(args.files, 2)
     lines = ["# Grading speed", "", f"Machine: {platform.machine()}, {platform.python_implementation()} "
-             f"{platform.python_version()}, date {date.today().isoformat()}. Command: `python -m bench.grading`.", "",
+             f"{platform.python_version()}, date {date.today().isoformat()}. Command: `python -m bench.grading"
+             + "".join(f" --skip {x}" for x in args.skip) + (f" --files {args.files}" if args.files != 200 else "")
+             + "`.", "",
              "| measure | value |", "|---|---|",
              f"| corpus steps (not counting givens) | {steps} |",
              f"| reading (parse, in the bounded worker) | {parse_s:.2f} s, {steps / parse_s:.1f} steps/s |",
+             f"| of which latex2sympy2 on the arithmetic leaves | {leaf_s:.2f} s |",
              f"| deciding (grade minus reading) | {total_s - parse_s:.2f} s, {steps / max(total_s - parse_s, 1e-9):.1f} steps/s |",
              f"| whole grading | {total_s:.2f} s, {steps / total_s:.1f} steps/s |",
              f"| a typical 10-line derivation ({ten_steps} steps), median of {len(times)} | "

@@ -10,8 +10,10 @@ class LatexParseError(DeriveError):
     """LaTeX that could not be read, with the place: file, line, column and a snippet."""
 
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
-                 column: int | None = None, snippet: str = ""):
+                 column: int | None = None, snippet: str = "", caret: int | None = None):
         self.message, self.file, self.line, self.column, self.snippet = message, file, line, column, snippet
+        #: the column of the place inside ``snippet`` when the snippet is not the whole source line
+        self.caret = caret
         super().__init__(self.located())
 
     def located(self) -> str:
@@ -19,8 +21,9 @@ class LatexParseError(DeriveError):
         text = f"{where}: {self.message}" if where else self.message
         if self.snippet:
             text += f"\n    {self.snippet}"
-            if self.column is not None:
-                text += "\n    " + " " * max(self.column - 1, 0) + "^"
+            at = self.caret if self.caret is not None else self.column
+            if at is not None:
+                text += "\n    " + " " * max(at - 1, 0) + "^"
         return text
 
 

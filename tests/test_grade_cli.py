@@ -41,7 +41,7 @@ def test_against_a_builtin_proof():
 
 
 @pytest.mark.parametrize("content, where", [
-    (b"\\[ \\frac{1}{2 \\]", ":1: 1 unclosed"),
+    (b"\\[ \\frac{1}{2 \\]", ":1: an unclosed '{' (line 1, column 12)"),
     (b"\x00\x01\x02junk", "binary data"),
     (b"", "empty input"),
     (b"\xff\xfe\\[ x \\]", "not UTF-8"),
@@ -94,3 +94,26 @@ def test_a_folder_gives_one_row_per_file_and_leaves_the_inputs_alone(tmp_path):
     assert (tmp_path / "derive-grades.csv").read_text().count("\n") == 11
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
     assert before == after
+
+
+def test_an_unreadable_row_names_its_construct_and_place_and_ends_the_chain(tmp_path):
+    f = tmp_path / "digits.tex"
+    f.write_text("\\begin{align*}\n(x+1)^2 &= x^2 + 2x + 1 \\\\\n &= 1 000 \\\\\n &= x^2 + 2x + 1\n\\end{align*}\n")
+    out = run(f, "--json")
+    steps = json.loads(out.stdout)["steps"]
+    assert [s["status"] for s in steps] == ["given", "proved", "unparsed", "given"]
+    assert "two numbers side by side" in steps[2]["message"] and "(line 3, column 7)" in steps[2]["message"]
+
+
+def test_a_file_with_only_inline_math_says_so(tmp_path):
+    f = tmp_path / "inline.tex"
+    f.write_text("We have $a = b$ and $b = c$.\n")
+    out = run(f)
+    assert out.returncode == 2 and "no display math" in out.stderr and "inline" in out.stderr
+
+
+def test_read_as_never_shows_an_internal_placeholder():
+    for path in sorted((ROOT / "tests" / "corpus").glob("reader_*.tex"))[:6]:
+        out = run(path, "--json")
+        text = json.dumps(json.loads(out.stdout))
+        assert "Xi_" not in text and "dv0x" not in text and "mathit" not in text, path.name

@@ -9,14 +9,16 @@ equations, and the later one is checked to follow from the earlier (an equivalen
 when one is a non-zero multiple of the other, an implication by the earlier equation's
 polynomial ideal or a complete solution set, see :mod:`derive.engine.implication`).
 
-A row that cannot be read is "unparsed" and the chain goes on from the last row that
-was read: a line garbled by OCR is never the reason a correct line is called wrong.
+The document is read by :mod:`derive.reading.document` (displays, rows, side remarks,
+formulas with their places). One display is one chain. A row that cannot be read is
+"unparsed" and ends the chain: the next readable row starts a new one, so a line garbled by
+OCR is never the reason a correct line is called wrong, and no row is compared with one the
+author did not relate it to.
 """
 from __future__ import annotations
 
 import os
 import pickle
-import re
 import stat
 import time
 from dataclasses import dataclass, field
@@ -25,24 +27,15 @@ from typing import Optional
 
 import sympy as sp
 
-from ..engine.assumptions import parse_domain
 from ..engine.equivalence import Verdict, check_timeout, equal
 from ..errors import DeriveError, LatexParseError
 from ..engine.traverse import substitute
 from ..engine.worker import run_bounded
+from .approx import rounded
+from .search import grid_refute
+from ..reading.document import Row, read_document, read_header  # noqa: F401  (read_header: the API)
 
 MAX_FILE_BYTES = 256 * 1024
-ENVIRONMENTS = "align|align\\*|equation|equation\\*|gather|gather\\*|multline|multline\\*|eqnarray|eqnarray\\*|displaymath"
-
-
-@dataclass
-class Row:
-    """One line of display math: where it is, its formula text, its stated reason."""
-
-    line: int
-    text: str
-    reason: str = ""
-    definition: bool = False
 
 
 @dataclass
@@ -158,39 +151,10 @@ def read_source(path: Path) -> str:
         raise DeriveError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
 
 
-def read_header(text: str, file: str):
-    """``% derive: assume z real; assume y 0<y<1; function g`` lines."""
-    assume, functions = {}, []
-    for n, line in enumerate(text.splitlines(), start=1):
-        m = re.match(r"\s*%\s*derive:\s*(.*)$", line)
-        if not m:
-            continue
-        for part in filter(None, (p.strip() for p in m.group(1).split(";"))):
-            words = part.split(None, 2)
-            if words[0] == "assume" and len(words) == 3:
-                if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_^(){}]*", words[1]):
-                    raise DeriveError(f"{file}:{n}: cannot read the symbol name {words[1]!r}")
-                try:
-                    parse_domain(words[1], words[2])
-                except (ValueError, ArithmeticError) as exc:
-                    raise DeriveError(f"{file}:{n}: {exc}") from None
-                assume[words[1]] = words[2]
-            elif words[0] in ("function", "functions") and len(words) >= 2:
-                names = [w.strip() for w in " ".join(words[1:]).replace(",", " ").split()]
-                if not all(re.fullmatch(r"[A-Za-z]+", w) for w in names):
-                    raise DeriveError(f"{file}:{n}: function names are letters")
-                functions += names
-            elif words[0] in ("expect",):
-                continue
-            else:
-                raise DeriveError(f"{file}:{n}: unknown directive {part!r} (use 'assume NAME DOMAIN' or "
-                                  f"'function NAME')")
-    return assume, functions
-
-
 def header_domains(assume: dict, file: str = "<input>") -> dict:
     """The header's assumptions keyed as the reader names things: ``w^{(2)}`` is the family
     ``w^(2)``, ``x_1`` the entry ``x[1]``, ``x_k`` the family ``x`` (every entry)."""
+    from ..engine.assumptions import parse_domain
     from ..reading.parse import name_key
 
     out = {}
@@ -203,97 +167,23 @@ def header_domains(assume: dict, file: str = "<input>") -> dict:
     return out
 
 
-def _strip_comments(text: str) -> str:
-    return "\n".join(re.sub(r"(?<!\\)%.*$", "", line) for line in text.splitlines())
-
-
-def _blocks(text: str, file: str = "<input>"):
-    """``(start offset, body)`` of every display-math block; the whole text when there is none."""
-    pat = re.compile(r"\\begin\{(%s)\}(.*?)\\end\{\1\}|\\\[(.*?)\\\]|\$\$(.*?)\$\$" % ENVIRONMENTS, re.S)
-    found = []
-    for m in pat.finditer(text):
-        for g in (2, 3, 4):
-            if m.group(g) is not None:
-                found.append((m.start(g), m.group(g)))
-    if found:
-        return found
-    if re.search(r"\\begin\{|\\end\{", text):
-        m = re.search(r"\\begin\{|\\end\{", text)
-        line = text[:m.start()].count("\n") + 1
-        raise DeriveError(f"{file}:{line}: an environment that is not closed (or not display math)")
-    return [(0, text)]
-
-
-def _take_braced(s: str, start: int):
-    depth = 0
-    for n in range(start, len(s)):
-        if s[n] == "{":
-            depth += 1
-        elif s[n] == "}":
-            depth -= 1
-            if depth == 0:
-                return s[start + 1:n], n + 1
-    return None
-
-
-def _split_rows(body: str):
-    """Rows at ``\\\\`` of brace depth 0, with their offsets."""
-    rows, depth, start, n = [], 0, 0, 0
-    while n < len(body):
-        ch = body[n]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif body.startswith("\\\\", n) and depth == 0:
-            rows.append((start, body[start:n]))
-            n += 2
-            start = n
-            continue
-        n += 1
-    rows.append((start, body[start:]))
-    return rows
-
-
-def read_rows(text: str, file: str = "<input>") -> list[Row]:
-    """Every row of display math, with its line number and stated reason."""
-    clean = _strip_comments(text)
-    rows = []
-    for offset, body in _blocks(clean, file):
-        for roff, raw in _split_rows(body):
-            line = clean[:offset + roff].count("\n") + 1 + (len(raw) - len(raw.lstrip("\n"))
-                                                           and raw[:len(raw) - len(raw.lstrip())].count("\n"))
-            reason, math = [], raw
-            if "&&" in math:  # in align, the columns after && are annotations
-                math, note = math.split("&&", 1)
-                reason.append(re.sub(r"\\(text|textrm|mbox|textit)\{([^{}]*)\}", r"\2", note).replace("&", " ").strip())
-            for cmd in ("\\text", "\\textrm", "\\mbox", "\\intertext", "\\textit", "\\mathrm{\\ }"):
-                while cmd in math:
-                    at = math.index(cmd)
-                    got = _take_braced(math, at + len(cmd))
-                    if got is None:
-                        break
-                    reason.append(got[0].strip())
-                    math = math[:at] + " " + math[got[1]:]
-            math = re.sub(r"\\(label|tag|eqref|ref)\{[^{}]*\}|\\nonumber|\\notag", " ", math)
-            math = math.replace("&", " ").strip().rstrip(",.;")
-            if not math:
-                continue
-            why = " ".join(r for r in reason if r)
-            defn = bool(re.match(r"\s*(let|where|define|with|set)\b", why, re.I)) or ":=" in math
-            rows.append(Row(line, math, why, defn))
-    return rows
+def read_rows(text: str, file: str = "<input>") -> list:
+    """Every row of display math, with its line number, stated reason and formulas."""
+    return read_document(text, file).rows
 
 
 # --- parsing in the bounded worker --------------------------------------------------------------
 
-def _parse_in_worker(text, functions, definitions, file, line, progress=None, complex_names=()):
+def _parse_in_worker(text, functions, definitions, file, line, extra=None, progress=None):
     """Parse one formula where a runaway parse can be killed; errors come back as data."""
-    from ..reading.parse import Context, parse_latex
+    from ..reading.notation import Context, read
 
+    extra = extra or {}
     try:
-        expr = parse_latex(text, Context(set(functions), dict(definitions), file, line,
-                                         complex_names=frozenset(complex_names)))
+        ctx = Context(set(functions), dict(definitions), file, line, assume=dict(extra.get("assume", {})),
+                      bound=set(extra.get("bound", ())), positions=tuple(extra.get("positions", ())),
+                      leibniz=bool(extra.get("leibniz")))
+        expr, leaf = read(text, ctx)
         # what the caller will get: unpickling rebuilds (and so evaluates: factorial(99999))
         # every node, so rebuild here, under this worker's bound, and check what comes out
         expr = pickle.loads(pickle.dumps(expr))
@@ -301,14 +191,14 @@ def _parse_in_worker(text, functions, definitions, file, line, progress=None, co
         clash = _bound_clash(expr, definitions)
         if clash is not None:
             return ("error", f"{clash} is defined above and used here as a bound variable (a summation "
-                             f"index or a variable of differentiation): rename one of them", None)
-        return ("ok", expr)
+                             f"index or a variable of differentiation): rename one of them", None, None)
+        return ("ok", expr, leaf)
     except LatexParseError as exc:
-        return ("error", exc.message, exc.column)
+        return ("error", exc.message, exc.line, exc.column)
     except RecursionError:
-        return ("error", "too deeply nested", None)
-    except (ValueError, TypeError, AttributeError, NotImplementedError, OverflowError) as exc:
-        return ("error", f"cannot read this formula ({type(exc).__name__})", None)
+        return ("error", "too deeply nested", None, None)
+    except (ValueError, TypeError, AttributeError, NotImplementedError, OverflowError, IndexError, KeyError) as exc:
+        return ("error", f"cannot read this formula ({type(exc).__name__})", None, None)
 
 
 def _bound_clash(expr, definitions) -> Optional[str]:
@@ -359,40 +249,37 @@ def _check_size(expr) -> None:
 
 
 PARSE_CLOCK = [0.0]  # seconds spent reading formulas (the benchmark reads it)
+LEAF_CLOCK = [0.0]   # of which in latex2sympy2, reading the arithmetic between the notation
 
 
-def parse_row(text: str, functions, definitions, file, line, timeout: float, complex_names=()):
+def parse_row(text: str, functions, definitions, file, line, timeout: float, extra=None):
     t0 = time.perf_counter()
     try:
-        return _parse_row(text, functions, definitions, file, line, timeout, complex_names)
+        return _parse_row(text, functions, definitions, file, line, timeout, extra)
     finally:
         PARSE_CLOCK[0] += time.perf_counter() - t0
 
 
-def _parse_row(text: str, functions, definitions, file, line, timeout: float, complex_names=()):
-    status, *rest = run_bounded(_parse_in_worker, (text, tuple(functions), definitions, file, line),
-                                {"complex_names": tuple(sorted(complex_names))}, timeout)
+def _parse_row(text: str, functions, definitions, file, line, timeout: float, extra=None):
+    status, *rest = run_bounded(_parse_in_worker, (text, tuple(functions), definitions, file, line, extra), {},
+                                timeout)
     if status == "timeout":
         return None, "reading this formula ran out of time"
     if status != "done":
         return None, f"the parser failed: {rest[0]}"
     value = rest[0]
     if value[0] == "ok":
+        LEAF_CLOCK[0] += value[2]
         return value[1], ""
-    col = f" (column {value[2]})" if value[2] else ""
-    return None, value[1] + col
+    where = ""
+    if value[2] is not None and value[3] is not None:
+        where = f" (line {value[2]}, column {value[3]})"
+    elif value[3] is not None:
+        where = f" (column {value[3]})"
+    return None, value[1] + where
 
 
 # --- grading ---------------------------------------------------------------------------------------
-
-def _unfold(expr, definitions):
-    for _ in range(6):
-        new = substitute(expr, definitions) if definitions else expr
-        if new == expr:
-            return new
-        expr = new
-    return expr
-
 
 def _implication(prev_eq, eq, assume, timeout):
     """Does ``eq`` follow from ``prev_eq``? Returns (Verdict, relation name).
@@ -416,46 +303,74 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     if not text.strip():
         raise DeriveError(f"{file}:1: empty input")
     check_timeout(timeout)
-    header, functions = read_header(text, file)
-    assume = header_domains(header, file)  # what the engine is told, keyed as the reader names things
-    complex_names = frozenset(k for k, d in assume.items() if d.kind == "complex")
-    rows = read_rows(text, file)
+    from ..reading.model import DocumentModel
+
+    doc = read_document(text, file)
+    header, functions, rows = doc.assume, doc.functions, doc.rows
     if not rows:
         raise DeriveError(f"{file}: no display math found")
+    assume = header_domains(header, file)  # what the engine is told, keyed as the reader names things
+    # what the reader is told: the same keys (families, entries), so "assume z complex" reaches it;
+    # derivatives by a name stay as written (Partial) for the document model's graph
+    extra = {"assume": {k: d.kind for k, d in assume.items()}, "bound": sorted(doc.bound), "leibniz": True}
+    model = DocumentModel()
+    model.table = doc.table
+
+    def parse_chunk(chunk, line):
+        return parse_row(chunk.text, functions, {}, file, line, timeout, {**extra, "positions": chunk.positions})
+
+    def read_chunk(chunk, line):
+        """A formula of the document, refused when it binds a name defined above (``let i = 3``
+        before ``\\sum_i``)."""
+        e, msg = model.parse(chunk, line)
+        if e is not None:
+            clash = _bound_clash(e, {**model.graph.as_dict(), **{f: None for f in model.graph.functions}})
+            if clash is not None:
+                return None, (f"{clash} is defined above and used here as a bound variable (a summation "
+                              f"index or a variable of differentiation): rename one of them")
+        return e, msg
     report = GradeReport(file=file, assume=header, functions=functions)
-    definitions: dict = {}
+    model.start(assume, functions, rows, parse_chunk)
+    assume = model.assume
     prev = None          # the expression the next step is compared with
     prev_eq = None       # the last equation, for => and <=> steps
     parsed_any = False
     first_expr = last_expr = None
     chains: list = []    # [start, last expression, relations] of each chain, for --against
     index = 0
-    from ..reading.parse import split_relations
+    display = None
 
     for row in rows:
-        parts = split_relations(row.text)
+        if row.display != display:     # one display is one chain
+            display, prev, prev_eq = row.display, None, None
+        model.display = row.display
+        if row.error is not None:
+            report.steps.append(GradedStep(index, row.line, row.text, "unparsed", message=row.error.message +
+                                           f" (line {row.error.line}, column {row.error.column})"))
+            index += 1
+            prev = prev_eq = None
+            continue
+        parts = [(rel, c.text) for rel, c in row.parts]
+        chunks = [c for _, c in row.parts]
         if row.definition and len(parts) == 2 and parts[1][0] in ("=", ":="):
-            lhs, msg1 = parse_row(parts[0][1], functions, definitions, file, row.line, timeout,
-                                   complex_names)
-            rhs, msg2 = parse_row(parts[1][1], functions, definitions, file, row.line, timeout,
-                                   complex_names)
-            if lhs is not None and rhs is not None and isinstance(lhs, (sp.Symbol, sp.Indexed, sp.Function)):
-                definitions[lhs] = rhs
+            lhs, msg1 = read_chunk(chunks[0], row.line)
+            rhs, msg2 = read_chunk(chunks[1], row.line)
+            if lhs is not None and rhs is not None and model.definable(lhs, rhs):
+                note = model.define(lhs, rhs, row.line)
                 report.steps.append(GradedStep(index, row.line, row.text, "given", read_as=f"definition: "
-                                               f"{latex(lhs)} := {latex(rhs)}", reason=row.reason))
+                                               f"{latex(lhs)} := {latex(rhs)}" + note, reason=row.reason))
                 index += 1
                 parsed_any = True
                 continue
         exprs = []
         unreadable = ""
         if len(parts) > 1 and parts[0][0] == "" and not parts[0][1].strip():
-            parts = parts[1:]  # "&= ..." continues the chain of the row before
-        for rel, chunk in parts:
-            if not chunk.strip():
+            parts, chunks = parts[1:], chunks[1:]  # "&= ..." continues the chain of the row before
+        for (rel, text_), chunk in zip(parts, chunks):
+            if not text_.strip():
                 exprs.append((rel, None, "an empty side"))
                 continue
-            e, msg = parse_row(chunk, functions, definitions, file, row.line, timeout,
-                                   complex_names)
+            e, msg = read_chunk(chunk, row.line)
             exprs.append((rel, e, msg))
             if e is None:
                 unreadable = unreadable or msg
@@ -472,13 +387,14 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     if e is None or e2 is None:
                         report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
                                                        message=msg or exprs[k + 1][2]))
+                        prev = prev_eq = None   # an unreadable row ends the chain
                     elif prev_eq is None or rel == "":
                         report.steps.append(GradedStep(index, row.line, shown, "given", reason=row.reason,
                                                        read_as=f"{latex(e)} = {latex(e2)}", relation="equation"))
-                        prev_eq = (_unfold(e, definitions), _unfold(e2, definitions))
+                        prev_eq = (model.unfold(e), model.unfold(e2))
                         parsed_any = True
                     else:
-                        eq = (_unfold(e, definitions), _unfold(e2, definitions))
+                        eq = (model.unfold(e), model.unfold(e2))
                         v, how = _implication(prev_eq, eq, assume, timeout)
                         report.steps.append(_from_verdict(index, row, shown, v, f"{latex(e)} = {latex(e2)}",
                                                           relation=how if v.status == "proved" else rel))
@@ -489,14 +405,15 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     continue
             shown = parts[k][1].strip() if k < len(parts) else ""
             if rel == "" and k == 0 and e is not None and k + 1 < len(exprs) and exprs[k + 1][0] == "=" \
-                    and exprs[k + 1][1] is not None and _is_name(e) and e not in definitions \
+                    and exprs[k + 1][1] is not None and _is_name(e) and not model.known(e, row) \
                     and not exprs[k + 1][1].has(e):
                 # "y_k = ..." at the start of a chain names the right side: a definition, not a claim
                 e2 = exprs[k + 1][1]
-                definitions[e] = e2
+                note = model.define(e, e2, row.line)
                 report.steps.append(GradedStep(index, row.line, f"{shown} = {parts[k + 1][1].strip()}", "given",
-                                               read_as=f"definition: {latex(e)} := {latex(e2)}", reason=row.reason))
-                prev = _unfold(e2, definitions)
+                                               read_as=f"definition: {latex(e)} := {latex(e2)}" + note,
+                                               reason=row.reason))
+                prev = model.unfold(e2)
                 first_expr = first_expr if first_expr is not None else prev
                 chains.append([prev, None, set()])
                 parsed_any = True
@@ -506,28 +423,48 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
             if e is None:
                 report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
                                                message=msg, relation=rel))
+                prev = prev_eq = None           # an unreadable row ends the chain: never compare across it
             elif (rel == "" and k == 0) or prev is None:
                 # a row that starts with an expression (or a chain with nothing before it) starts anew
                 report.steps.append(GradedStep(index, row.line, shown, "given", read_as=latex(e),
                                                reason=row.reason))
-                prev = _unfold(e, definitions)
+                prev = model.unfold(e)
                 first_expr = first_expr if first_expr is not None else prev
                 chains.append([prev, None, set()])
                 parsed_any = True
             else:
-                cur = _unfold(e, definitions)
-                step_assume = _assume_for(assume, prev, cur)
-                if rel in ("=", "~"):
+                cur = model.unfold(e)
+                step_assume = model.assume_for(_assume_for(assume, prev, cur), prev, cur)
+                written = model.decimals(parts[k][1]) if rel in ("=", "~") else None
+                if written is not None:
+                    v = rounded(prev, cur, written, rel, step_assume, timeout)
+                elif rel in ("=", "~"):
                     v = equal(prev, cur, assume=step_assume, timeout=timeout)
+                    if v.status == "unknown":  # a claim wrong on one sign pattern of its gates
+                        found = grid_refute(prev, cur, step_assume)
+                        v = found if found is not None else v
                 elif rel in ("<=", ">=", "<", ">"):
                     from ..engine.equivalence import compare
 
                     v = compare(prev, cur, {"<": "<=", ">": ">="}.get(rel, rel), assume=step_assume,
                                 timeout=timeout)
+                elif rel == "propto":
+                    v = Verdict("unknown", "\\propto (proportional to) is not checkable: the factor is not written")
                 else:
                     v = Verdict("unknown", f"the relation {rel} is not checked")
+                if v.status == "refuted" and model.unrelated_partials(prev, cur):
+                    v = Verdict("unknown", "derivatives of one unknown quantity that the definitions do not "
+                                           "relate: no network stands behind a counterexample",
+                                detail=f"not a counterexample: {v.counterexample}")
                 report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel,
                                                   compared=(prev, cur, step_assume, rel)))
+                used = model.ranges_used(prev, cur)
+                if used:  # the derivative w.r.t. w_j exists for the valid j only: say so
+                    report.steps[-1].assumptions = tuple(report.steps[-1].assumptions) + used
+                if v.status == "refuted":  # the counterexample as a network (the derived values too)
+                    net = model.network(v.counterexample)
+                    step = report.steps[-1]
+                    step.detail = "; ".join(filter(None, (step.detail, net)))
                 prev = cur
                 last_expr = cur
                 if chains:

@@ -87,7 +87,8 @@ def _terminal(report) -> str:
             point = ", ".join(f"{k} = {v}" for k, v in s.counterexample.items()) or "(no free symbols)"
             out.write(f"              counterexample: {point}" + (f"; {s.detail}" if s.detail else "") + "\n")
         if s.status in ("proved", "unknown") and s.method:
-            out.write(f"              {s.method}\n")
+            ranges = [a for a in s.assumptions if "<=" in a]  # index ranges a derivative relied on
+            out.write(f"              {s.method}" + (f" (for {', '.join(ranges)})" if ranges else "") + "\n")
         if s.status == "proved" and s.conditions:
             out.write(f"              valid for {', '.join(s.conditions)}\n")
         if s.message:
