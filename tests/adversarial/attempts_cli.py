@@ -53,13 +53,18 @@ def _evil_proofs(folder: Path) -> Path:
     return p
 
 
-def _evil_conftest(folder: Path) -> Path:
-    (folder / "conftest.py").write_text(f'import os\nos.system("touch {TMP / _marker("conftest")}")\n')
-    (folder / "sitecustomize.py").write_text(f'import os\nos.system("touch {TMP / _marker("conftest")}")\n')
-    (folder / "derive.py").write_text(f'import os\nos.system("touch {TMP / _marker("conftest")}")\n')
-    p = folder / "answer.tex"
-    p.write_text(OK_TEX)
-    return p
+def _evil_file(name):
+    """A folder holding ``name`` (derive.py, sitecustomize.py, conftest.py, ...) that would create
+    the marker if Python ever imported it while grading a file of that folder."""
+    def setup(folder: Path) -> Path:
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f'import os\nos.system("touch {TMP / _marker("cwd_" + name.replace("/", "_"))}")\n')
+        p = folder / "answer.tex"
+        p.write_text(OK_TEX)
+        return p
+    setup.__name__ = f"evil_{name}"
+    return setup
 
 
 def _symlink_loop(folder: Path) -> Path:
@@ -185,8 +190,21 @@ ATTEMPTS = [
     cli("cl-proofs-import", "code_payload", setup=_evil_proofs, marker=_marker("proofs_import"),
         args=("--against", "tanh_eq_two_sigmoid_two_mul_sub_one"),
         why="./proofs/evil.py of the graded folder must never be imported (issue class 15)"),
-    cli("cl-conftest", "code_payload", setup=_evil_conftest, marker=_marker("conftest"),
-        why="conftest.py / sitecustomize.py / derive.py in the working folder must not run"),
+    cli("cl-cwd-derive", "code_payload", setup=_evil_file("derive.py"),
+        marker=_marker("cwd_derive.py"),
+        why="derive.py in the graded (working) folder must never be imported"),
+    cli("cl-cwd-sympy", "code_payload", setup=_evil_file("sympy.py"),
+        marker=_marker("cwd_sympy.py"),
+        why="sympy.py in the graded (working) folder must never be imported"),
+    cli("cl-cwd-sitecustomize", "code_payload", setup=_evil_file("sitecustomize.py"),
+        marker=_marker("cwd_sitecustomize.py"),
+        why="sitecustomize.py in the graded (working) folder must never be imported"),
+    cli("cl-cwd-conftest", "code_payload", setup=_evil_file("conftest.py"),
+        marker=_marker("cwd_conftest.py"),
+        why="conftest.py in the graded (working) folder must never be imported"),
+    cli("cl-cwd-derive-__init__", "code_payload", setup=_evil_file("derive/__init__.py"),
+        marker=_marker("cwd_derive___init__.py"),
+        why="derive/__init__.py in the graded (working) folder must never be imported"),
     # command-line values
     cli("cl-timeout-nan", "cli_flags", content=OK_TEX, args=("--timeout", "nan"), located=r"timeout"),
     cli("cl-timeout-inf", "cli_flags", content=OK_TEX, args=("--timeout", "inf"), located=r"timeout"),
@@ -201,10 +219,13 @@ ATTEMPTS = [
     cli("cl-file-memory-1", "cli_flags", content=OK_TEX, args=("--file-memory", "1"), located=r"memory"),
     cli("cl-file-timeout-nan", "cli_flags", setup=_many_files, args=("--file-timeout", "nan", "--out", "{dir}"),
         located=r"file-timeout", time_bound=300),
-    cli("cl-against-missing", "cli_flags", content=TANH_TEX, args=("--against", "no_such_proof"),
+    cli("cl-against-missing", "cli_flags", content=TANH_TEX, args=("--against", "no_such_proof", "--path", "{root}/proofs"),
         located=r"no_such_proof"),
-    cli("cl-against-path", "cli_flags", content=TANH_TEX, args=("--against", "../../etc/passwd"),
+    cli("cl-against-path", "cli_flags", content=TANH_TEX, args=("--against", "../../etc/passwd", "--path", "{root}/proofs"),
         located=r"passwd"),
+    cli("cl-against-builtin-elsewhere", "cli_flags", content=TANH_TEX, truth="true",
+        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one"), expect_rc=(0,),
+        why="built-in proofs come from the installed package, from any working folder (issue class 15)"),
     cli("cl-latex-bad-dir", "cli_flags", content=OK_TEX, args=("--latex", "/nonexistent/dir/out.tex"),
         located=r"nonexistent"),
     cli("cl-latex-overwrite-input", "cli_flags", setup=_bad_outdir, args=("--latex", "{dir}/a.tex"),
@@ -213,21 +234,21 @@ ATTEMPTS = [
         time_bound=300),
     # --against: a derivation of something else must not pass
     cli("ag-other-identity", "against", content=OK_TEX, truth="false",
-        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one"),
+        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one", "--path", "{root}/proofs"),
         why="sigma(-z) = 1 - sigma(z) is not tanh(a) = 2 sigma(2a) - 1"),
     cli("ag-trivial", "against", content="\\[ x = x \\]\n", truth="false",
-        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one")),
+        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one", "--path", "{root}/proofs")),
     cli("ag-tanh-vs-sigmaneg", "against", content=TANH_TEX, truth="false",
-        args=("--json", "--against", "sigmoid_neg")),
+        args=("--json", "--against", "sigmoid_neg", "--path", "{root}/proofs")),
     cli("ag-right", "against", content=TANH_TEX, truth="true",
-        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one")),
+        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one", "--path", "{root}/proofs")),
     cli("ag-swapped", "against", content="\\[ 2\\sigma(2a) - 1 = \\tanh(a) \\]\n", truth="true",
-        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one"), why="either order of the sides"),
+        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one", "--path", "{root}/proofs"), why="either order of the sides"),
     cli("ag-renamed", "against", content="\\[ \\tanh(x) = 2\\sigma(2x) - 1 \\]\n", truth="true",
-        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one"),
+        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one", "--path", "{root}/proofs"),
         why="the same statement in another variable"),
     cli("ag-half-of-it", "against", content="\\[ \\tanh(a) = \\tanh(a) \\]\n", truth="false",
-        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one")),
+        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one", "--path", "{root}/proofs")),
     cli("ag-wrong-derivation", "against", content="\\[ \\tanh(a) = 2\\sigma(a) - 1 \\]\n", truth="false",
-        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one")),
+        args=("--json", "--against", "tanh_eq_two_sigmoid_two_mul_sub_one", "--path", "{root}/proofs")),
 ]

@@ -25,8 +25,41 @@ SLACK = 20.0  # seconds beyond the stated time bound before an attempt counts as
 MARKER_DIR = Path(tempfile.gettempdir())
 
 
+class _Hung(BaseException):
+    """Raised in the main thread by the watchdog."""
+
+
 def _bounded(fn, seconds):
-    """Run ``fn`` in a thread; (value, exception, timed_out)."""
+    """Run ``fn`` (in the main thread when we are on it, as a user would, with a watchdog that
+    interrupts it after ``seconds``; else in a thread); (value, exception, timed_out)."""
+    if threading.current_thread() is threading.main_thread():
+        import signal
+
+        def on_signal(signum, frame):
+            raise _Hung()
+
+        old = signal.signal(signal.SIGUSR2, on_signal)
+        main = threading.get_ident()
+        done = threading.Event()
+
+        def watch():
+            if not done.wait(seconds):
+                signal.pthread_kill(main, signal.SIGUSR2)
+
+        w = threading.Thread(target=watch, daemon=True)
+        w.start()
+        try:
+            return fn(), None, False
+        except _Hung:
+            return None, None, True
+        except BaseException as exc:  # noqa: BLE001 - reported, never swallowed silently
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            return None, exc, False
+        finally:
+            done.set()
+            w.join()
+            signal.signal(signal.SIGUSR2, old)
     box = {}
 
     def run():
@@ -63,8 +96,38 @@ def judge_verdict(att, status, cex, text=""):
     return "ok", ""
 
 
+def run_proof(att):
+    """A Proof chain built by the attempt: checked and exported as a user would."""
+    bound = 60.0 + SLACK
+
+    def go():
+        p = att["proof"]()
+        return p.check(), p.to_latex()
+
+    value, exc, hung = _bounded(go, bound)
+    if hung:
+        return "hang", f"no answer after {bound:.0f} s", None
+    if exc is not None:
+        return "crash", f"{type(exc).__name__}: {exc}", None
+    report, tex = value
+    result = re.search(r"\\textbf\{Result\}.*?\$(.*?)\$", tex)
+    stated = result.group(1) if result else ""
+    said = f"ok={report.ok}, steps={[s.status for s in report.steps]}, Result: {stated}"
+    if att["truth"] == "false" and report.ok:
+        if att.get("step_false"):
+            return "false proved", "a false step passed", said
+        if re.search(r"(?<![<>a-z\\])=", stated):
+            return "false proved", f"exported 'Result: {stated}' from a chain that does not give it", said
+    if att["truth"] == "true" and any(s.status == "refuted" for s in report.steps):
+        return "false refuted", "a true link refuted", said
+    return "ok", "", said
+
+
 def run_api(att):
     from derive import compare
+
+    if att.get("proof") is not None:
+        return run_proof(att)
 
     timeout = att["timeout"]
     bound = (min(timeout, 60.0) if timeout == timeout and timeout > 0 else 10.0) + SLACK
@@ -144,8 +207,11 @@ def run_cli(att):
         marker = MARKER_DIR / att["marker"] if att["marker"] else None
         if marker is not None and marker.exists():
             marker.unlink()
-        args = [sys.executable, "-m", "derive", "grade", str(target), *[a.format(dir=folder) for a in att["args"]]]
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        # the console script, as users run it (``python -m derive`` would put the graded folder
+        # itself first on sys.path, which is Python's doing, not derive's)
+        exe = Path(sys.executable).with_name("derive")
+        args = [str(exe), "grade", str(target), *[a.format(dir=folder, root=ROOT) for a in att["args"]]]
+        env = dict(os.environ)
         t0 = time.monotonic()
         try:
             out = subprocess.run(args, cwd=folder, capture_output=True, text=True, errors="replace",
@@ -159,13 +225,18 @@ def run_cli(att):
             return "code ran", f"the input's code ran: {marker} was created", info
         if "Traceback" in out.stderr or "Traceback" in out.stdout:
             return "crash", out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "traceback", info
+        if out.returncode != 2 and "internal error" in out.stderr:
+            return "unlocated error", out.stderr.strip().splitlines()[-1], info
         if out.returncode not in att["expect_rc"]:
             return "crash", f"exit code {out.returncode} (expected one of {att['expect_rc']})", info
         if out.returncode == 2:
-            want = att["located"] or (re.escape(Path(target).name) + r".*:\d+|" + re.escape(Path(target).name) + r".*line \d+")
-            if not re.search(want, out.stderr):
+            # located: names the file (with its line where the fault has one), or the flag at fault;
+            # an "internal error" is never located, whatever it names
+            want = att["located"] or re.escape(Path(target).name)
+            if "internal error" in out.stderr or not re.search(want, out.stderr):
                 return "unlocated error", (out.stderr.strip().splitlines() or ["(no message)"])[-1], info
-            if len([ln for ln in out.stderr.strip().splitlines() if ln.strip()]) > 3:
+            lines = [ln for ln in out.stderr.strip().splitlines() if ln.strip()]
+            if len(lines) > 3 and not re.search(r"error: argument", lines[-1]):
                 return "unlocated error", "the error is not one located line: " + out.stderr[:300], info
         if secs > att["time_bound"]:
             return "hang", f"took {secs:.0f} s (bound {att['time_bound']:.0f})", info

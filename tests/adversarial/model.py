@@ -250,7 +250,7 @@ def _sign_of(arg):
     v = sp.N(arg, DIGITS, maxn=400)
     if abs(v) > sp.Float(10) ** -45:
         return 1 if v > 0 else -1
-    if arg.equals(0) or sp.simplify(arg) == 0:
+    if sp.simplify(arg.rewrite(sp.exp)) == 0 or sp.simplify(arg) == 0:
         return 0
     raise Undecided(str(arg))
 
@@ -349,12 +349,25 @@ def holds_at(lhs, rhs, point, rel="==") -> bool | None:
         eps = mpmath.mpf(10) ** -40 * scale
         if rel == "==":
             if abs(a - b) <= eps:
-                return True
+                return _really_equal(L, R)
             return False
         if abs(a.imag) > eps or abs(b.imag) > eps:
             return None
         gap = a.real - b.real
         return bool(gap >= -eps) if rel == ">=" else bool(gap <= eps)
+
+
+def _really_equal(L, R) -> bool:
+    """Two values equal to 40 digits: are they equal, or do they differ below that (e^-200)?
+    SymPy's evalf of the difference gets its leading digits right however small it is."""
+    d = L - R
+    if d.is_Rational:
+        return d == 0
+    try:
+        v = sp.N(robust(d), 15, maxn=4000, strict=True)
+    except Exception:  # noqa: BLE001 - no precision left: the difference is (numerically) zero
+        return True
+    return v == 0 or abs(v) < sp.Float(10) ** -3000
 
 
 def _exact_or_num(e):
@@ -476,7 +489,7 @@ def sample_point(att, objs: dict, rng: random.Random) -> dict:
                         spec = s
                 if o.is_positive or (spec and spec != "integer"):
                     for _ in range(200):
-                        v = sp.Integer(rng.randint(1, 4))
+                        v = sp.Integer(rng.randint(1, 7))
                         if symbol_domain_ok(o, v) and (spec is None or in_domain(spec, v)):
                             break
                 else:
@@ -508,9 +521,14 @@ def _fill(att, lhs, rhs, point, rng):
             if isinstance(o, sp.IndexedBase):
                 continue
             if isinstance(o, sp.core.function.UndefinedFunction):
-                t = Symbol("t")
+                arity = max((len(ap.args) for e in partial for ap in e.atoms(sp.core.function.AppliedUndef)
+                             if ap.func == o), default=1)
+                ts = sp.symbols(f"t0:{arity}")
                 c = [sp.Rational(rng.randint(-9, 9), rng.randint(1, 5)) for _ in range(3)]
-                point[k] = Lambda(t, c[0] * t**2 + c[1] * t + sp.sin(c[2] * t + 1) + c[0])
+                body = sum(c[0] * tt**2 + c[1] * tt + sp.sin(c[2] * tt + 1) for tt in ts) + c[0]
+                if arity > 1:
+                    body += c[1] * sp.prod(ts) + sp.sin(ts[0] * ts[1])
+                point[k] = Lambda(ts, body)
                 continue
             if isinstance(o, sp.MatrixSymbol):
                 r, cc = (int(point.get(norm(str(d)), d)) for d in o.shape)
