@@ -144,23 +144,6 @@ class Report:
     def methods(self) -> list:
         return [s.verdict.method for s in self.steps]
 
-    def failure_text(self) -> str:
-        """The first failure, for a terminal: the step, its expression and the verdict."""
-        if self.link_error:
-            return f"    broken link: {self.link_error}"
-        failed = self.first_failure
-        if failed is None:
-            return ""
-        from .latex import latex
-
-        shown = failed.step.display if failed.step.display is not None else failed.step.expr
-        text = latex(shown)
-        text = text if len(text) <= 400 else text[:400] + " ..."
-        lines = [f"    step {failed.index} ({failed.step.reason or 'no reason given'}): {failed.status}",
-                 f"      expression: {text}",
-                 f"      {failed.verdict.describe()}"]
-        return "\n".join(lines)
-
     def to_json(self) -> dict:
         out = {"name": self.proof.name, "title": self.proof.title, "ok": self.ok,
                "seconds": round(self.seconds, 3),
