@@ -90,10 +90,14 @@ class Worker:
         to_child_r, to_child_w = os.pipe()
         to_parent_r, to_parent_w = os.pipe()
         env = dict(os.environ)
-        paths = [p for p in sys.path if p and os.path.isdir(p)]
+        # the caller's import path, less the working folder: a worker never imports code from
+        # the folder it was started in (a derive.py or sympy.py there is a student's file)
+        here = os.path.realpath(os.getcwd())
+        paths = [p for p in sys.path if p and os.path.isdir(p) and os.path.realpath(p) != here]
         env["PYTHONPATH"] = os.pathsep.join(paths + [env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from derive.engine.worker import child_main; child_main(sys.argv[1:])",
+            [sys.executable, "-c", "import sys; sys.path[:] = [p for p in sys.path if p]; "  # -c puts the working folder first
+             "from derive.engine.worker import child_main; child_main(sys.argv[1:])",
              str(to_child_r), str(to_parent_w), *sorted(_WARM)],
             pass_fds=(to_child_r, to_parent_w), stdin=subprocess.DEVNULL, env=env,
         )
