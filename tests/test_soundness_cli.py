@@ -193,3 +193,18 @@ def test_class16_against_needs_the_results_two_sides(text, ends, one_chain, expe
     assert (one_chain and is_side(first) and is_side(last)) == (expected == "proved")
     report = grade_text(text, against=TANH, timeout=20)
     assert (report.against["status"] == "proved") == (expected == "proved"), report.against
+
+
+@pytest.mark.parametrize("planted", ["sympy.py", "derive.py", "derive/__init__.py", "mpmath.py"])
+def test_class15_no_module_of_the_graded_folder_is_imported(planted, tmp_path):
+    # the derive console script (not python -m, which puts the folder on the path by Python's rule)
+    script = Path(sys.executable).parent / "derive"
+    marker = tmp_path / "ran"
+    target = tmp_path / planted
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f"open({str(marker)!r}, 'w').write('x')\n")
+    (tmp_path / "answer.tex").write_text("% derive: assume z real\n\\[ \\sigma(-z) = 1 - \\sigma(z) \\]\n")
+    out = subprocess.run([str(script), "grade", "answer.tex"], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=300)
+    assert not marker.exists(), out.stdout + out.stderr
+    assert out.returncode == 0 and "proved" in out.stdout

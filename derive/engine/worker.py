@@ -92,8 +92,11 @@ class Worker:
         env = dict(os.environ)
         # the caller's import path, less the working folder: a worker never imports code from
         # the folder it was started in (a derive.py or sympy.py there is a student's file)
+        # (unless derive itself runs from there: then that folder is already the code that runs)
         here = os.path.realpath(os.getcwd())
-        paths = [p for p in sys.path if p and os.path.isdir(p) and os.path.realpath(p) != here]
+        home = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+        paths = [p for p in sys.path if p and os.path.isdir(p)
+                 and (os.path.realpath(p) != here or here == home)]
         env["PYTHONPATH"] = os.pathsep.join(paths + [env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         self._proc = subprocess.Popen(
             [sys.executable, "-c", "import sys; sys.path[:] = [p for p in sys.path if p]; "  # -c puts the working folder first
