@@ -45,3 +45,21 @@ def test_a_rounded_decimal_is_equal_only_with_approx(text, truth, want, method):
     # never proved when the plain statement is false (for "=": exact equality)
     assert truth or step.status != "proved" or "approx" in text
     assert method in (step.method or "")
+
+
+i = sp.Symbol("i", integer=True)
+# (latex, SymPy's Karr value, the textbook's empty value): they differ, so no reading is safe
+REVERSED = [
+    (r"\[ \sum_{i=3}^{1} i = -2 \]", sp.Sum(i, (i, 3, 1)).doit(), 0, "lower bound exceeds its upper bound"),
+    (r"\[ \sum_{i=3}^{1} i = 0 \]", sp.Sum(i, (i, 3, 1)).doit(), 0, "write 0 or swap the bounds"),
+    (r"\[ \prod_{i=3}^{1} i = 1 \]", sp.Product(i, (i, 3, 1)).doit(), 1, "write 1 or swap the bounds"),
+]
+
+
+@pytest.mark.parametrize("text,karr,empty,message", REVERSED)
+def test_a_reversed_sum_is_refused_with_its_place(text, karr, empty, message):
+    assert karr != empty
+    steps = grade_text(text).steps
+    bad = [s for s in steps if s.status == "unparsed"]
+    assert bad and message in bad[0].message and "line 1, column" in bad[0].message
+    assert not any(s.status in ("proved", "refuted") for s in steps)

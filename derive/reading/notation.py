@@ -1379,6 +1379,12 @@ class Reader:
             raise self.error("a sum over a set: write its bounds", lower[rel].pos)
         else:
             names, lo = lower, sp.Integer(1)
+        if hi is not None and lo.is_number and hi.is_number and (lo - hi).is_positive:
+            what = ("a sum whose lower bound exceeds its upper bound (empty in most texts, -\u03a3 by SymPy's "
+                    "convention): write 0 or swap the bounds") if kind is sp.Sum else (
+                    "a product whose lower bound exceeds its upper bound (empty in most texts, 1/\u03a0 by "
+                    "SymPy's convention): write 1 or swap the bounds")
+            raise self.error(what, nd.pos)
         groups, cur = [], []
         for x in names:
             if _char(x, ","):
