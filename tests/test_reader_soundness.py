@@ -74,3 +74,27 @@ def test_a_reversed_sum_is_refused_with_its_place(text, karr, empty, message):
     assert karr != empty
     got = refusal(text)
     assert message in got and "line 1, column" in got
+
+
+# (latex, the identity in plain SymPy, expected status)
+SIGN = [
+    (r"\[ |x| = x\,\mathrm{sign}(x) \]", sp.Abs(x) - x * sp.sign(x), "proved"),
+    (r"\[ |x| = x\operatorname{sgn}(x) \]", sp.Abs(x) - x * sp.sign(x), "proved"),
+    (r"\[ |x| = x\,\operatorname{sign}(x) \]", sp.Abs(x) - x * sp.sign(x), "proved"),
+    (r"\[ |x| = x\,\mathrm{sgn}(x) \]", sp.Abs(x) - x * sp.sign(x), "proved"),
+    (r"\[ \mathrm{sign}(x) = 1 \]", sp.sign(x) - 1, "refuted"),
+]
+
+
+@pytest.mark.parametrize("text,difference,want", SIGN)
+def test_sign_is_sympys_sign(text, difference, want):
+    p = sp.Symbol("p", positive=True)       # each sign of x: positive, negative, zero
+    truth = all(sp.simplify(difference.subs(x, v)) == 0 for v in (p, -p, 0))
+    assert truth == (want == "proved")
+    steps = grade_text(text).steps
+    assert "sign" in steps[0].read_as + steps[1].read_as, [s.read_as for s in steps]
+    step = steps[1]
+    assert step.status == want, (step.status, step.read_as)
+    if want == "refuted":   # a real point: the counterexample makes the plain SymPy difference nonzero
+        point = {x: sp.Rational(v) for k, v in step.counterexample.items() if k == "x"}
+        assert difference.subs(point) != 0

@@ -42,9 +42,9 @@ ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sec": sp.sec, "csc":
               "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "coth": sp.coth, "arcsin": sp.asin,
               "arccos": sp.acos, "arctan": sp.atan, "exp": sp.exp, "ln": sp.log, "log": sp.log,
               "sigmoid": sigmoid, "relu": relu, "ReLU": relu, "max": sp.Max, "min": sp.Min, "erf": sp.erf,
-              "logit": logit, "softplus": None, "softmax": None, "Tr": None, "tr": None, "diag": None}
+              "logit": logit, "sign": sp.sign, "sgn": sp.sign, "softplus": None, "softmax": None, "Tr": None, "tr": None, "diag": None}
 #: names written without a backslash that are functions when "(" follows
-PLAIN_WORDS = sorted((w for w in ELEMENTARY if w not in ("Tr", "tr")), key=len, reverse=True)
+PLAIN_WORDS = sorted((w for w in ELEMENTARY if w not in ("Tr", "tr", "sign", "sgn")), key=len, reverse=True)
 PLAIN_SET = frozenset(PLAIN_WORDS)
 SPACING = {",", ";", ":", "!", " ", "\n", "\t", "small", "tiny", "Tiny", "scriptsize", "footnotesize", "large",
            "Large", "normalsize", "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace",
