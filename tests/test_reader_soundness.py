@@ -98,3 +98,23 @@ def test_sign_is_sympys_sign(text, difference, want):
     if want == "refuted":   # a real point: the counterexample makes the plain SymPy difference nonzero
         point = {x: sp.Rational(v) for k, v in step.counterexample.items() if k == "x"}
         assert difference.subs(point) != 0
+
+
+# (latex, the identity in plain SymPy, expected status)
+FUNCTION_ARGUMENTS = [
+    (r"\[ \cos 2x = 1 - 2\sin^2 x \]", sp.cos(2 * x) - (1 - 2 * sp.sin(x) ** 2), "proved"),
+    (r"\[ \sin 2 x = 2\sin x \cos x \]", sp.sin(2 * x) - 2 * sp.sin(x) * sp.cos(x), "proved"),
+    (r"\[ \cos 2x = \cos(2) x \]", sp.cos(2 * x) - sp.cos(2) * x, "refuted"),
+    (r"\[ \cos 2 + x = x + \cos(2) \]", sp.cos(2) + x - (x + sp.cos(2)), "proved"),
+]
+
+
+@pytest.mark.parametrize("text,difference,want", FUNCTION_ARGUMENTS)
+def test_a_number_and_a_letter_after_a_function_name_is_its_argument(text, difference, want):
+    assert (sp.simplify(sp.expand_trig(difference)) == 0) == (want == "proved")
+    (step,) = claims(text)
+    assert step.status == want, (step.status, step.read_as, step.detail)
+
+
+def test_a_number_and_several_factors_after_a_function_name_is_refused():
+    assert "several factors without brackets" in refusal(r"\[ \cos 2xy = 1 \]")

@@ -131,6 +131,13 @@ def _closes(nd) -> bool:
     return _char(nd, ")]") or _cmd(nd, "}", "rbrace", "rfloor", "rceil", "rangle")
 
 
+def _letter_like(nd) -> bool:
+    """A letter or a Greek letter (not a function name): a factor of a name."""
+    if isinstance(nd, Leaf) and nd.tok.kind == "char":
+        return nd.tok.text.isalpha()
+    return isinstance(nd, Leaf) and nd.tok.kind == "cmd" and nd.tok.name in GREEK
+
+
 def _kids(nd) -> list:
     return nd.children if isinstance(nd, Group) else [nd]
 
@@ -764,6 +771,12 @@ class Reader:
             if name in ("max", "min", "softmax"):
                 raise self.error(f"\\{name} without brackets", pos)
             end = self.factor_end(seq, k)
+            if _char(nd, "0123456789") and end < len(seq) and _letter_like(seq[end]):
+                # \cos 2x is cos(2x): a number times one letter right after a function name
+                end = self.factor_end(seq, end)
+                if end < len(seq) and (_letter_like(seq[end]) or _char(seq[end], "(")):
+                    raise self.error(f"\\{name} of a number and several factors without brackets: "
+                                     f"write \\{name}(...) around its argument", pos)
             args = [seq[k:end]]
         vals = [self.expr(a, pos) for a in args]
         if name == "log" and base is not None:
