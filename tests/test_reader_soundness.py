@@ -118,3 +118,22 @@ def test_a_number_and_a_letter_after_a_function_name_is_its_argument(text, diffe
 
 def test_a_number_and_several_factors_after_a_function_name_is_refused():
     assert "several factors without brackets" in refusal(r"\[ \cos 2xy = 1 \]")
+
+
+# (latex, the value of the left side in plain SymPy's real root, the right side, expected status)
+ROOTS = [
+    (r"\[ \sqrt[3]{-8} = -2 \]", sp.real_root(-8, 3), -2, "proved"),
+    (r"\[ \sqrt[3]{-8} = 2 \]", sp.real_root(-8, 3), 2, "refuted"),
+    (r"\[ \sqrt[5]{-32} = -2 \]", sp.real_root(-32, 5), -2, "proved"),
+    (r"\[ \sqrt[3]{x^3} = x \]", sp.real_root(x ** 3, 3), x, "proved"),
+    (r"\[ \sqrt[4]{16} = 2 \]", sp.root(16, 4), 2, "proved"),
+]
+
+
+@pytest.mark.parametrize("text,left,right,want", ROOTS)
+def test_an_odd_root_is_the_real_root(text, left, right, want):
+    p = sp.Symbol("p", positive=True)
+    truth = all(sp.simplify((left - right).subs(x, v)) == 0 for v in (p, -p, 0))
+    assert truth == (want == "proved")
+    (step,) = claims(text)
+    assert step.status == want, (step.status, step.read_as, step.detail)

@@ -980,6 +980,13 @@ class Reader:
             if name in ("frac", "dfrac", "tfrac", "cfrac"):
                 return self.fraction(seq, n, pieces)
             if name == "sqrt":
+                if nd.opt is not None:
+                    index = self.expr(self.prepare(nd.opt.children), pos)
+                    if isinstance(index, sp.Integer) and index.is_odd and index > 1:
+                        # in a real-variable text an odd root of a negative number is the real root
+                        radicand = self.expr(self.prepare(_kids(nd.args[0])), pos)
+                        self.put(pieces, sp.real_root(radicand, index), pos)
+                        return n + 1
                 self.operand(pieces, pos)
                 if nd.opt is not None:
                     pieces.append(("\\sqrt[", pos))
