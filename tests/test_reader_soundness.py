@@ -137,3 +137,33 @@ def test_an_odd_root_is_the_real_root(text, left, right, want):
     assert truth == (want == "proved")
     (step,) = claims(text)
     assert step.status == want, (step.status, step.read_as, step.detail)
+
+
+# (formula nested deeper than the reader's limit, its depth); plain SymPy reads each shallow version fine
+DEEP = [
+    ("{" * 300 + "x" + "}" * 300 + " = 1", 300),
+    ("\\frac{1}{" * 200 + "x" + "}" * 200 + " = 1", 200),
+    ("\\sqrt{" * 200 + "x" + "}" * 200 + " = 1", 200),
+    ("\\left(" * 100 + "x" + "\\right)" * 100 + " = x", 100),
+]
+
+
+@pytest.mark.parametrize("formula,levels", DEEP)
+def test_deep_nesting_is_a_located_refusal_through_the_cli(tmp_path, formula, levels):
+    f = tmp_path / "deep.tex"
+    f.write_text("\\[ x = x \\]\n\\[ " + formula + " \\]\n")
+    r = subprocess.run([sys.executable, "-m", "derive", "grade", str(f)], cwd=ROOT, capture_output=True,
+                       text=True, timeout=120)
+    out = r.stdout + r.stderr
+    assert "internal error" not in out and "Traceback" not in out
+    assert r.returncode in (1, 2), out
+    assert f"nested {levels} levels deep; derive reads at most 60" in out and "line 2" in out, out
+    assert "unparsed" in out or f"{f}:2" in out
+
+
+def test_nesting_within_the_limit_is_read():
+    expr = x
+    for _ in range(40):
+        expr = sp.sqrt(expr)
+    (step,) = claims("\\[ " + "\\sqrt{" * 40 + "x" + "}" * 40 + " = x \\]")
+    assert step.status == "refuted" and sp.simplify(expr - x).subs(x, 2) != 0
