@@ -167,3 +167,23 @@ def test_nesting_within_the_limit_is_read():
         expr = sp.sqrt(expr)
     (step,) = claims("\\[ " + "\\sqrt{" * 40 + "x" + "}" * 40 + " = x \\]")
     assert step.status == "refuted" and sp.simplify(expr - x).subs(x, 2) != 0
+
+
+a = sp.Symbol("a", real=True)
+# (latex, the claim with y = sigma(a) put in, in plain SymPy, expected status)
+TRAILING_WHERE = [
+    (r"\[ \frac{\partial y}{\partial a} = y(1+y) \quad \text{where } y = \sigma(a) \]",
+     sp.diff(1 / (1 + sp.exp(-a)), a) - (1 / (1 + sp.exp(-a))) * (1 + 1 / (1 + sp.exp(-a))), "refuted"),
+    (r"\[ \frac{\partial y}{\partial a} = y(1-y) \quad \text{where } y = \sigma(a) \]",
+     sp.diff(1 / (1 + sp.exp(-a)), a) - (1 / (1 + sp.exp(-a))) * (1 - 1 / (1 + sp.exp(-a))), "proved"),
+]
+
+
+@pytest.mark.parametrize("text,difference,want", TRAILING_WHERE)
+def test_a_trailing_where_defines_its_name_for_the_row(text, difference, want):
+    assert (sp.simplify(difference) == 0) == (want == "proved")
+    (step,) = claims(text)
+    assert step.status == want, (step.status, step.detail)
+    if want == "refuted":   # a real point: only a is free, y and its derivative follow from it
+        assert set(step.counterexample) == {"a"}, step.counterexample
+        assert difference.subs(a, sp.Rational(step.counterexample["a"])) != 0
