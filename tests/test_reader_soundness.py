@@ -187,3 +187,16 @@ def test_a_trailing_where_defines_its_name_for_the_row(text, difference, want):
     if want == "refuted":   # a real point: only a is free, y and its derivative follow from it
         assert set(step.counterexample) == {"a"}, step.counterexample
         assert difference.subs(a, sp.Rational(step.counterexample["a"])) != 0
+
+
+# (latex, left, right in plain SymPy, the point where only one side is defined)
+ONE_SIDE_UNDEFINED = [
+    (r"\[ \frac{|x|}{x} = \mathrm{sign}(x) \]", sp.Abs(x) / x, sp.sign(x), 0),
+]
+
+
+@pytest.mark.parametrize("text,left,right,point", ONE_SIDE_UNDEFINED)
+def test_an_identity_off_one_point_is_not_proved(text, left, right, point):
+    assert left.subs(x, point).has(sp.nan, sp.zoo) and right.subs(x, point).is_finite
+    (step,) = claims(text)
+    assert step.status == "unknown" and "undefined at x = 0" in step.method, (step.status, step.method)

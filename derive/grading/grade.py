@@ -444,6 +444,9 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                         if v.status == "unknown":  # a claim wrong on one sign pattern of its gates
                             found = grid_refute(prev, cur, step_assume)
                             v = found if found is not None else v
+                        if v.status == "proved" and not v.conditions:
+                            gap = _undefined_on_one_side(prev, cur, step_assume)
+                            v = gap if gap is not None else v
                     elif rel in ("<=", ">=", "<", ">"):
                         from ..engine.equivalence import compare
 
@@ -525,6 +528,35 @@ def _index_only_symbols(*exprs) -> set:
         walk(e, False)
         free |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
     return {s for s in in_index - elsewhere if s in free}
+
+
+def _undefined_on_one_side(a, b, assume: dict) -> Optional[Verdict]:
+    """"unknown" when one side is undefined at a real zero of its denominator where the other side is
+    defined (``|x|/x = sign(x)`` at x = 0): an identity everywhere else is not one at that point.
+
+    Conservative and cheap: one free real symbol with no stated domain, a polynomial denominator of
+    degree at most 4; it can only withdraw a "proved", never refute."""
+    if not (isinstance(a, sp.Expr) and isinstance(b, sp.Expr)):
+        return None
+    syms = a.free_symbols | b.free_symbols
+    if len(syms) != 1:
+        return None
+    (s,) = syms
+    if not isinstance(s, sp.Symbol) or assume.get(s.name, "real") != "real" or not s.is_real:
+        return None
+    for one, other, side in ((a, b, "left"), (b, a, "right")):
+        try:
+            den = sp.fraction(sp.together(one))[1]
+            if den.is_number or not den.is_polynomial(s) or sp.degree(den, s) > 4:
+                continue
+            for z in sp.Poly(den, s).real_roots():
+                here, there = one.subs(s, z), other.subs(s, z)
+                if here.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and there.is_finite:
+                    return Verdict("unknown", f"the {side} side is undefined at {s} = {z} and the other is not",
+                                   detail=f"equal wherever both are defined; at {s} = {z} only one side is")
+        except (sp.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+            continue
+    return None
 
 
 def _assume_for(assume: dict, *exprs) -> dict:

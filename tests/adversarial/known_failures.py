@@ -19,7 +19,6 @@ KNOWN_FAILURES = {
     'im-iff-back': 'false proved: derive said line 1: proved; every step proved (1 checked): the false claim passed',
     'nt-layer-vs-power': 'false proved: derive said ; every step proved (0 checked): the false claim passed',
     'iq-strict-bad': 'false proved: derive said line 1: proved; every step proved (1 checked): the false claim passed',
-    'gz-abs-over': 'false proved: derive said line 1: proved; |x|/x = sign(x) at x = 0 (now that sign is read as SymPy sign the engine zero-boundary defect zb-abs-over-x shows here too)',
     # false refuted
     'as-contradict': "false refuted: derive said refuted (numeric probe, re-checked at high precision; cex {'x': '-9/4'}); refuted a true statement at {'x': '-9/4'}",
     'as-int-range': "false refuted: derive said refuted (numeric probe, re-checked at high precision; cex {'n': '3/4'}); refuted a true statement at {'n': '3/4'}",
