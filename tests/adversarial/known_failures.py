@@ -19,6 +19,13 @@ KNOWN_FAILURES = {
     'im-iff-back': 'false proved: derive said line 1: proved; every step proved (1 checked): the false claim passed',
     'nt-layer-vs-power': 'false proved: derive said ; every step proved (0 checked): the false claim passed',
     'iq-strict-bad': 'false proved: derive said line 1: proved; every step proved (1 checked): the false claim passed',
+    # pre-existing at 47ab46a (matrix API attempts, outside the reader/grading path): the judge cannot
+    # read a matrix counterexample, and A^T A = 1 raises ShapeMismatch (counted as a crash)
+    'mx-commute': "bad counterexample: unreadable counterexample (a matrix value) {'A': ..., 'B': ...}",
+    'mx-transpose-bad': "bad counterexample: unreadable counterexample (a matrix value) {'A': ..., 'B': ...}",
+    'mx-utu-one': 'crash: ShapeMismatch: the left side is a 2x2 matrix and the other a scalar',
+    'mx-identity-one': 'crash: ShapeMismatch: the left side is a 2x2 matrix and the other a scalar',
+    'mx-square': "bad counterexample: unreadable counterexample {'A': '[['9', '0'], ['-7', '-1']]', 'B': '[['2', '3'], ['-3', '-7']]'}: unreadable value '[['9', '0'], ['-7', '-1'",
     # false refuted
     'as-contradict': "false refuted: derive said refuted (numeric probe, re-checked at high precision; cex {'x': '-9/4'}); refuted a true statement at {'x': '-9/4'}",
     'as-int-range': "false refuted: derive said refuted (numeric probe, re-checked at high precision; cex {'n': '3/4'}); refuted a true statement at {'n': '3/4'}",
