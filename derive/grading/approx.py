@@ -1,7 +1,9 @@
 """Numbers written with their decimals: ``\\tanh(1) \\approx 0.7616``, ``= -1.2068``.
 
-A person who writes a value to N decimals claims it is the value correctly rounded to N
-decimals (within half a unit of the last digit written). That claim is decided here with
+A person who writes ``\\approx`` (or ``\\simeq``) and a value to N decimals claims it is the value
+correctly rounded to N decimals (within half a unit of the last digit written). After ``=`` the
+claim is exact equality: a decimal that matches only after rounding is never proved (it is
+"unknown", with the hint to write ``\\approx``), and never refuted either. That claim is decided here with
 the exact value evaluated at high precision and a margin: "proved" when the written number
 is within half a unit by more than the evaluation error, "refuted" when it is outside by
 more than that, "unknown" on the boundary. An exact equality is still proved as one.
@@ -32,10 +34,15 @@ def rounded(exact, written, digits: int, relation: str, assume: dict, timeout: f
     slack = sp.Integer(10) ** (-(PRECISION - 10)) * max(1, abs(written))
     shown = sp.Float(value, digits + 6)
     if err < half - slack:
+        if relation == "=":
+            return Verdict("unknown", f"equal only after rounding to {digits} decimals; write \\approx",
+                           detail=f"the value is {shown}; written to {digits} decimals")
         return Verdict("proved", f"correctly rounded to {digits} decimals",
                        detail=f"the value is {shown}; written to {digits} decimals")
     if err > half + slack:
-        good = sp.Float(round(sp.Rational(value), digits), digits + 3)
+        from decimal import ROUND_HALF_EVEN, Decimal
+
+        good = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
         return Verdict("refuted", f"not the value rounded to {digits} decimals", counterexample={},
                        detail=f"the value is {shown}; to {digits} decimals it is {good}")
     return Verdict("unknown", "on the boundary of the stated rounding", detail=f"the value is {shown}")

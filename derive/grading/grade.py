@@ -196,7 +196,7 @@ def _parse_in_worker(text, functions, definitions, file, line, extra=None, progr
     except LatexParseError as exc:
         return ("error", exc.message, exc.line, exc.column)
     except RecursionError:
-        return ("error", "too deeply nested", None, None)
+        return ("error", "nested too deeply to read (Python's recursion limit)", None, None)
     except (ValueError, TypeError, AttributeError, NotImplementedError, OverflowError, IndexError, KeyError) as exc:
         return ("error", f"cannot read this formula ({type(exc).__name__})", None, None)
 
@@ -341,138 +341,148 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     display = None
 
     for row in rows:
-        if row.display != display:     # one display is one chain
-            display, prev, prev_eq = row.display, None, None
-        model.display = row.display
-        if row.error is not None:
-            report.steps.append(GradedStep(index, row.line, row.text, "unparsed", message=row.error.message +
-                                           f" (line {row.error.line}, column {row.error.column})"))
-            index += 1
-            prev = prev_eq = None
-            continue
-        parts = [(rel, c.text) for rel, c in row.parts]
-        chunks = [c for _, c in row.parts]
-        if row.definition and len(parts) == 2 and parts[1][0] in ("=", ":="):
-            lhs, msg1 = read_chunk(chunks[0], row.line)
-            rhs, msg2 = read_chunk(chunks[1], row.line)
-            if lhs is not None and rhs is not None and model.definable(lhs, rhs):
-                note = model.define(lhs, rhs, row.line)
-                report.steps.append(GradedStep(index, row.line, row.text, "given", read_as=f"definition: "
-                                               f"{latex(lhs)} := {latex(rhs)}" + note, reason=row.reason))
+        try:
+            if row.display != display:     # one display is one chain
+                display, prev, prev_eq = row.display, None, None
+            model.display = row.display
+            if row.error is not None:
+                report.steps.append(GradedStep(index, row.line, row.text, "unparsed", message=row.error.message +
+                                               f" (line {row.error.line}, column {row.error.column})"))
                 index += 1
-                parsed_any = True
+                prev = prev_eq = None
                 continue
-        exprs = []
-        unreadable = ""
-        if len(parts) > 1 and parts[0][0] == "" and not parts[0][1].strip():
-            parts, chunks = parts[1:], chunks[1:]  # "&= ..." continues the chain of the row before
-        for (rel, text_), chunk in zip(parts, chunks):
-            if not text_.strip():
-                exprs.append((rel, None, "an empty side"))
-                continue
-            e, msg = read_chunk(chunk, row.line)
-            exprs.append((rel, e, msg))
-            if e is None:
-                unreadable = unreadable or msg
-        is_equation = any(rel in ("=>", "<=>") for rel, _, _ in exprs)
-        # each part: compare with the previous expression (chains) or with the previous equation
-        k = 0
-        while k < len(exprs):
-            rel, e, msg = exprs[k]
-            if rel in ("=>", "<=>") or (is_equation and rel == "" and k + 1 < len(exprs) and exprs[k + 1][0] == "="):
-                # an equation A = B (possibly after => or <=>)
-                if k + 1 < len(exprs) and exprs[k + 1][0] == "=":
+            parts = [(rel, c.text) for rel, c in row.parts]
+            chunks = [c for _, c in row.parts]
+            if row.definition and len(parts) == 2 and parts[1][0] in ("=", ":="):
+                lhs, msg1 = read_chunk(chunks[0], row.line)
+                rhs, msg2 = read_chunk(chunks[1], row.line)
+                if lhs is not None and rhs is not None and model.definable(lhs, rhs):
+                    note = model.define(lhs, rhs, row.line)
+                    report.steps.append(GradedStep(index, row.line, row.text, "given", read_as=f"definition: "
+                                                   f"{latex(lhs)} := {latex(rhs)}" + note, reason=row.reason))
+                    index += 1
+                    parsed_any = True
+                    continue
+            exprs = []
+            unreadable = ""
+            if len(parts) > 1 and parts[0][0] == "" and not parts[0][1].strip():
+                parts, chunks = parts[1:], chunks[1:]  # "&= ..." continues the chain of the row before
+            for (rel, text_), chunk in zip(parts, chunks):
+                if not text_.strip():
+                    exprs.append((rel, None, "an empty side"))
+                    continue
+                e, msg = read_chunk(chunk, row.line)
+                exprs.append((rel, e, msg))
+                if e is None:
+                    unreadable = unreadable or msg
+            is_equation = any(rel in ("=>", "<=>") for rel, _, _ in exprs)
+            # each part: compare with the previous expression (chains) or with the previous equation
+            k = 0
+            while k < len(exprs):
+                rel, e, msg = exprs[k]
+                if rel in ("=>", "<=>") or (is_equation and rel == "" and k + 1 < len(exprs) and exprs[k + 1][0] == "="):
+                    # an equation A = B (possibly after => or <=>)
+                    if k + 1 < len(exprs) and exprs[k + 1][0] == "=":
+                        e2 = exprs[k + 1][1]
+                        shown = parts[k][1].strip() + " = " + parts[k + 1][1].strip()
+                        if e is None or e2 is None:
+                            report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
+                                                           message=msg or exprs[k + 1][2]))
+                            prev = prev_eq = None   # an unreadable row ends the chain
+                        elif prev_eq is None or rel == "":
+                            report.steps.append(GradedStep(index, row.line, shown, "given", reason=row.reason,
+                                                           read_as=f"{latex(e)} = {latex(e2)}", relation="equation"))
+                            prev_eq = (model.unfold(e), model.unfold(e2))
+                            parsed_any = True
+                        else:
+                            eq = (model.unfold(e), model.unfold(e2))
+                            v, how = _implication(prev_eq, eq, assume, timeout)
+                            report.steps.append(_from_verdict(index, row, shown, v, f"{latex(e)} = {latex(e2)}",
+                                                              relation=how if v.status == "proved" else rel))
+                            prev_eq = eq
+                            parsed_any = True
+                        index += 1
+                        k += 2
+                        continue
+                shown = parts[k][1].strip() if k < len(parts) else ""
+                if rel == "" and k == 0 and e is not None and k + 1 < len(exprs) and exprs[k + 1][0] == "=" \
+                        and exprs[k + 1][1] is not None and _is_name(e) and not model.known(e, row) \
+                        and not exprs[k + 1][1].has(e):
+                    # "y_k = ..." at the start of a chain names the right side: a definition, not a claim
                     e2 = exprs[k + 1][1]
-                    shown = parts[k][1].strip() + " = " + parts[k + 1][1].strip()
-                    if e is None or e2 is None:
-                        report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
-                                                       message=msg or exprs[k + 1][2]))
-                        prev = prev_eq = None   # an unreadable row ends the chain
-                    elif prev_eq is None or rel == "":
-                        report.steps.append(GradedStep(index, row.line, shown, "given", reason=row.reason,
-                                                       read_as=f"{latex(e)} = {latex(e2)}", relation="equation"))
-                        prev_eq = (model.unfold(e), model.unfold(e2))
-                        parsed_any = True
-                    else:
-                        eq = (model.unfold(e), model.unfold(e2))
-                        v, how = _implication(prev_eq, eq, assume, timeout)
-                        report.steps.append(_from_verdict(index, row, shown, v, f"{latex(e)} = {latex(e2)}",
-                                                          relation=how if v.status == "proved" else rel))
-                        prev_eq = eq
-                        parsed_any = True
+                    note = model.define(e, e2, row.line)
+                    report.steps.append(GradedStep(index, row.line, f"{shown} = {parts[k + 1][1].strip()}", "given",
+                                                   read_as=f"definition: {latex(e)} := {latex(e2)}" + note,
+                                                   reason=row.reason))
+                    prev = model.unfold(e2)
+                    first_expr = first_expr if first_expr is not None else prev
+                    chains.append([prev, None, set()])
+                    parsed_any = True
                     index += 1
                     k += 2
                     continue
-            shown = parts[k][1].strip() if k < len(parts) else ""
-            if rel == "" and k == 0 and e is not None and k + 1 < len(exprs) and exprs[k + 1][0] == "=" \
-                    and exprs[k + 1][1] is not None and _is_name(e) and not model.known(e, row) \
-                    and not exprs[k + 1][1].has(e):
-                # "y_k = ..." at the start of a chain names the right side: a definition, not a claim
-                e2 = exprs[k + 1][1]
-                note = model.define(e, e2, row.line)
-                report.steps.append(GradedStep(index, row.line, f"{shown} = {parts[k + 1][1].strip()}", "given",
-                                               read_as=f"definition: {latex(e)} := {latex(e2)}" + note,
-                                               reason=row.reason))
-                prev = model.unfold(e2)
-                first_expr = first_expr if first_expr is not None else prev
-                chains.append([prev, None, set()])
-                parsed_any = True
-                index += 1
-                k += 2
-                continue
-            if e is None:
-                report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
-                                               message=msg, relation=rel))
-                prev = prev_eq = None           # an unreadable row ends the chain: never compare across it
-            elif (rel == "" and k == 0) or prev is None:
-                # a row that starts with an expression (or a chain with nothing before it) starts anew
-                report.steps.append(GradedStep(index, row.line, shown, "given", read_as=latex(e),
-                                               reason=row.reason))
-                prev = model.unfold(e)
-                first_expr = first_expr if first_expr is not None else prev
-                chains.append([prev, None, set()])
-                parsed_any = True
-            else:
-                cur = model.unfold(e)
-                step_assume = model.assume_for(_assume_for(assume, prev, cur), prev, cur)
-                written = model.decimals(parts[k][1]) if rel in ("=", "~") else None
-                if written is not None:
-                    v = rounded(prev, cur, written, rel, step_assume, timeout)
-                elif rel in ("=", "~"):
-                    v = equal(prev, cur, assume=step_assume, timeout=timeout)
-                    if v.status == "unknown":  # a claim wrong on one sign pattern of its gates
-                        found = grid_refute(prev, cur, step_assume)
-                        v = found if found is not None else v
-                elif rel in ("<=", ">=", "<", ">"):
-                    from ..engine.equivalence import compare
-
-                    v = compare(prev, cur, {"<": "<=", ">": ">="}.get(rel, rel), assume=step_assume,
-                                timeout=timeout)
-                elif rel == "propto":
-                    v = Verdict("unknown", "\\propto (proportional to) is not checkable: the factor is not written")
+                if e is None:
+                    report.steps.append(GradedStep(index, row.line, shown, "unparsed", reason=row.reason,
+                                                   message=msg, relation=rel))
+                    prev = prev_eq = None           # an unreadable row ends the chain: never compare across it
+                elif (rel == "" and k == 0) or prev is None:
+                    # a row that starts with an expression (or a chain with nothing before it) starts anew
+                    report.steps.append(GradedStep(index, row.line, shown, "given", read_as=latex(e),
+                                                   reason=row.reason))
+                    prev = model.unfold(e)
+                    first_expr = first_expr if first_expr is not None else prev
+                    chains.append([prev, None, set()])
+                    parsed_any = True
                 else:
-                    v = Verdict("unknown", f"the relation {rel} is not checked")
-                if v.status == "refuted" and model.unrelated_partials(prev, cur):
-                    v = Verdict("unknown", "derivatives of one unknown quantity that the definitions do not "
-                                           "relate: no network stands behind a counterexample",
-                                detail=f"not a counterexample: {v.counterexample}")
-                report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel,
-                                                  compared=(prev, cur, step_assume, rel)))
-                used = model.ranges_used(prev, cur)
-                if used:  # the derivative w.r.t. w_j exists for the valid j only: say so
-                    report.steps[-1].assumptions = tuple(report.steps[-1].assumptions) + used
-                if v.status == "refuted":  # the counterexample as a network (the derived values too)
-                    net = model.network(v.counterexample)
-                    step = report.steps[-1]
-                    step.detail = "; ".join(filter(None, (step.detail, net)))
-                prev = cur
-                last_expr = cur
-                if chains:
-                    chains[-1][1] = cur
-                    chains[-1][2].add(rel)
-                parsed_any = True
+                    cur = model.unfold(e)
+                    step_assume = model.assume_for(_assume_for(assume, prev, cur), prev, cur)
+                    written = model.decimals(parts[k][1]) if rel in ("=", "~") else None
+                    if written is not None:
+                        v = rounded(prev, cur, written, rel, step_assume, timeout)
+                    elif rel in ("=", "~"):
+                        v = equal(prev, cur, assume=step_assume, timeout=timeout)
+                        if v.status == "unknown":  # a claim wrong on one sign pattern of its gates
+                            found = grid_refute(prev, cur, step_assume)
+                            v = found if found is not None else v
+                        if v.status == "proved" and not v.conditions:
+                            gap = _undefined_on_one_side(prev, cur, step_assume)
+                            v = gap if gap is not None else v
+                    elif rel in ("<=", ">=", "<", ">"):
+                        from ..engine.equivalence import compare
+
+                        v = compare(prev, cur, {"<": "<=", ">": ">="}.get(rel, rel), assume=step_assume,
+                                    timeout=timeout)
+                    elif rel == "propto":
+                        v = Verdict("unknown", "\\propto (proportional to) is not checkable: the factor is not written")
+                    else:
+                        v = Verdict("unknown", f"the relation {rel} is not checked")
+                    if v.status == "refuted" and model.unrelated_partials(prev, cur):
+                        v = Verdict("unknown", "derivatives of one unknown quantity that the definitions do not "
+                                               "relate: no network stands behind a counterexample",
+                                    detail=f"not a counterexample: {v.counterexample}")
+                    report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel,
+                                                      compared=(prev, cur, step_assume, rel)))
+                    used = model.ranges_used(prev, cur)
+                    if used:  # the derivative w.r.t. w_j exists for the valid j only: say so
+                        report.steps[-1].assumptions = tuple(report.steps[-1].assumptions) + used
+                    if v.status == "refuted":  # the counterexample as a network (the derived values too)
+                        net = model.network(v.counterexample)
+                        step = report.steps[-1]
+                        step.detail = "; ".join(filter(None, (step.detail, net)))
+                    prev = cur
+                    last_expr = cur
+                    if chains:
+                        chains[-1][1] = cur
+                        chains[-1][2].add(rel)
+                    parsed_any = True
+                index += 1
+                k += 1
+        except RecursionError:   # a formula nested too deeply for some stage: this row's error, not the run's
+            report.steps.append(GradedStep(index, row.line, row.text, "unparsed", message="nested too deeply to "
+                                           f"check (Python's recursion limit) (line {row.line})"))
             index += 1
-            k += 1
+            prev = prev_eq = None
+
     checked = any(s.status in ("proved", "refuted", "unknown") for s in report.steps)
     if not checked and any(s.status == "unparsed" for s in report.steps) or not parsed_any:
         # nothing could be checked: the input itself is the problem, not a step of it
@@ -518,6 +528,35 @@ def _index_only_symbols(*exprs) -> set:
         walk(e, False)
         free |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
     return {s for s in in_index - elsewhere if s in free}
+
+
+def _undefined_on_one_side(a, b, assume: dict) -> Optional[Verdict]:
+    """"unknown" when one side is undefined at a real zero of its denominator where the other side is
+    defined (``|x|/x = sign(x)`` at x = 0): an identity everywhere else is not one at that point.
+
+    Conservative and cheap: one free real symbol with no stated domain, a polynomial denominator of
+    degree at most 4; it can only withdraw a "proved", never refute."""
+    if not (isinstance(a, sp.Expr) and isinstance(b, sp.Expr)):
+        return None
+    syms = a.free_symbols | b.free_symbols
+    if len(syms) != 1:
+        return None
+    (s,) = syms
+    if not isinstance(s, sp.Symbol) or assume.get(s.name, "real") != "real" or not s.is_real:
+        return None
+    for one, other, side in ((a, b, "left"), (b, a, "right")):
+        try:
+            den = sp.fraction(sp.together(one))[1]
+            if den.is_number or not den.is_polynomial(s) or sp.degree(den, s) > 4:
+                continue
+            for z in sp.Poly(den, s).real_roots():
+                here, there = one.subs(s, z), other.subs(s, z)
+                if here.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and there.is_finite:
+                    return Verdict("unknown", f"the {side} side is undefined at {s} = {z} and the other is not",
+                                   detail=f"equal wherever both are defined; at {s} = {z} only one side is")
+        except (sp.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+            continue
+    return None
 
 
 def _assume_for(assume: dict, *exprs) -> dict:

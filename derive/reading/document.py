@@ -303,6 +303,23 @@ def _has_math(nodes: list) -> bool:
     return any(not _is_space(x) and not _char(x, "&") for x in nodes)
 
 
+def _trailing_where(row: list, src: Source) -> list:
+    """The formula of a trailing ``\\quad \\text{where } y = \\sigma(a)`` in the same row (else []).
+
+    It defines ``y`` for the row's claim: read as a "where" row of its own, so a counterexample
+    can never set ``y`` (or what depends on it) freely."""
+    for n, nd in enumerate(row):
+        if isinstance(nd, Cmd) and nd.name in TEXT_COMMANDS and _has_math(row[:n]) and \
+                re.fullmatch(r"\s*where\s*", _text_of(nd, src), re.I):
+            rest = list(row[n + 1:])
+            while rest and (_is_space(rest[-1]) or _char(rest[-1], ".,;")):
+                rest.pop()
+            if sum(1 for r in rest if _char(r, "=")) == 1 and not any(_cmd(r, *TEXT_COMMANDS) for r in rest):
+                return rest
+            return []
+    return []
+
+
 def _remark_text(nodes: list, src: Source) -> str:
     if not nodes:
         return ""
@@ -444,6 +461,13 @@ def read_document(text: str, file: str = "<input>") -> Document:
             defn = bool(re.match(r"\s*(let|where|define|with|set)\b", why, re.I)) or any(
                 rel == ":=" for rel, _ in parts)
             _note_bindings(math, parts, bound)
+            where = _trailing_where(raw, src)
+            if where:      # the row's own definition, read before its claim
+                wparts = [(rel, _chunk(_trim(ns), src)) for rel, ns in _split_relations(where)]
+                if len(wparts) == 2 and wparts[1][0] == "=":
+                    wline = src.where(where[0].pos)[0]
+                    rows.append(Row(wline, " ".join(_chunk(where, src).text.split()), "where", True, wparts,
+                                    number))
             rows.append(Row(line, " ".join(whole.split()), why, defn, parts, number))
     if "e" in assume or "e" in functions:
         bound.add("e")

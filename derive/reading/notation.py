@@ -42,9 +42,9 @@ ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sec": sp.sec, "csc":
               "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "coth": sp.coth, "arcsin": sp.asin,
               "arccos": sp.acos, "arctan": sp.atan, "exp": sp.exp, "ln": sp.log, "log": sp.log,
               "sigmoid": sigmoid, "relu": relu, "ReLU": relu, "max": sp.Max, "min": sp.Min, "erf": sp.erf,
-              "logit": logit, "softplus": None, "softmax": None, "Tr": None, "tr": None, "diag": None}
+              "logit": logit, "sign": sp.sign, "sgn": sp.sign, "softplus": None, "softmax": None, "Tr": None, "tr": None, "diag": None}
 #: names written without a backslash that are functions when "(" follows
-PLAIN_WORDS = sorted((w for w in ELEMENTARY if w not in ("Tr", "tr")), key=len, reverse=True)
+PLAIN_WORDS = sorted((w for w in ELEMENTARY if w not in ("Tr", "tr", "sign", "sgn")), key=len, reverse=True)
 PLAIN_SET = frozenset(PLAIN_WORDS)
 SPACING = {",", ";", ":", "!", " ", "\n", "\t", "small", "tiny", "Tiny", "scriptsize", "footnotesize", "large",
            "Large", "normalsize", "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace",
@@ -129,6 +129,13 @@ def _opens(nd) -> bool:
 
 def _closes(nd) -> bool:
     return _char(nd, ")]") or _cmd(nd, "}", "rbrace", "rfloor", "rceil", "rangle")
+
+
+def _letter_like(nd) -> bool:
+    """A letter or a Greek letter (not a function name): a factor of a name."""
+    if isinstance(nd, Leaf) and nd.tok.kind == "char":
+        return nd.tok.text.isalpha()
+    return isinstance(nd, Leaf) and nd.tok.kind == "cmd" and nd.tok.name in GREEK
 
 
 def _kids(nd) -> list:
@@ -764,6 +771,12 @@ class Reader:
             if name in ("max", "min", "softmax"):
                 raise self.error(f"\\{name} without brackets", pos)
             end = self.factor_end(seq, k)
+            if _char(nd, "0123456789") and end < len(seq) and _letter_like(seq[end]):
+                # \cos 2x is cos(2x): a number times one letter right after a function name
+                end = self.factor_end(seq, end)
+                if end < len(seq) and (_letter_like(seq[end]) or _char(seq[end], "(")):
+                    raise self.error(f"\\{name} of a number and several factors without brackets: "
+                                     f"write \\{name}(...) around its argument", pos)
             args = [seq[k:end]]
         vals = [self.expr(a, pos) for a in args]
         if name == "log" and base is not None:
@@ -967,6 +980,13 @@ class Reader:
             if name in ("frac", "dfrac", "tfrac", "cfrac"):
                 return self.fraction(seq, n, pieces)
             if name == "sqrt":
+                if nd.opt is not None:
+                    index = self.expr(self.prepare(nd.opt.children), pos)
+                    if isinstance(index, sp.Integer) and index.is_odd and index > 1:
+                        # in a real-variable text an odd root of a negative number is the real root
+                        radicand = self.expr(self.prepare(_kids(nd.args[0])), pos)
+                        self.put(pieces, sp.real_root(radicand, index), pos)
+                        return n + 1
                 self.operand(pieces, pos)
                 if nd.opt is not None:
                     pieces.append(("\\sqrt[", pos))
@@ -1379,6 +1399,12 @@ class Reader:
             raise self.error("a sum over a set: write its bounds", lower[rel].pos)
         else:
             names, lo = lower, sp.Integer(1)
+        if hi is not None and lo.is_number and hi.is_number and (lo - hi).is_positive:
+            what = ("a sum whose lower bound exceeds its upper bound (empty in most texts, -\u03a3 by SymPy's "
+                    "convention): write 0 or swap the bounds") if kind is sp.Sum else (
+                    "a product whose lower bound exceeds its upper bound (empty in most texts, 1/\u03a0 by "
+                    "SymPy's convention): write 1 or swap the bounds")
+            raise self.error(what, nd.pos)
         groups, cur = [], []
         for x in names:
             if _char(x, ","):

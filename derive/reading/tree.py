@@ -193,11 +193,37 @@ class _Builder:
         return self.node()
 
 
+#: the deepest nesting of braces and brackets read: every later stage recurses on the tree, and
+#: a bounded depth keeps them all far from Python's recursion limit (no real derivation nests 60 deep)
+MAX_DEPTH = 60
+
+
+def check_depth(toks: list, src: Source) -> None:
+    """Refuse, at its place, a formula nested deeper than ``MAX_DEPTH`` braces and brackets."""
+    depth, deepest, first = 0, 0, None
+    for t in toks:
+        if t.kind == "open" or (t.kind == "char" and t.text in "(["):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if depth > MAX_DEPTH and first is None:
+                    first = t.pos
+        elif t.kind == "close" or (t.kind == "char" and t.text in ")]"):
+            depth = max(depth - 1, 0)
+    if first is not None:
+        raise src.error(f"nested {deepest} levels deep; derive reads at most {MAX_DEPTH}", first)
+
+
 def parse_tree(src: Source, tokens: Optional[list] = None) -> list:
     """The nodes of a whole source text."""
     toks = tokens if tokens is not None else tokenize(src)
+    check_depth(toks, src)
     b = _Builder(toks, src)
-    nodes, _ = b.sequence(None, 0)
+    try:
+        nodes, _ = b.sequence(None, 0)
+    except RecursionError:
+        raise src.error(f"nested too deeply; derive reads at most {MAX_DEPTH} levels",
+                        toks[b.n].pos if b.n < len(toks) else 0) from None
     return nodes
 
 
