@@ -1276,8 +1276,12 @@ class Reader:
             if indexed else set()
         index_syms |= set().union(*(k.free_symbols for k in target.atoms(sp.KroneckerDelta))) \
             if target.has(sp.KroneckerDelta) else set()
+        labels = {x.base.label for x in indexed}
+        for big in target.atoms(sp.Sum, sp.Product):     # sizes and bounds are not quantities of the graph
+            for lim in big.limits:
+                labels |= set().union(*(b.free_symbols for b in lim[1:]))
         names = sorted(indexed | {s_ for s_ in target.free_symbols if isinstance(s_, sp.Symbol)
-                                  and s_ not in index_syms}, key=str)
+                                  and s_ not in index_syms and s_ not in labels and not s_.is_integer}, key=str)
         names = [u for u in names if sp.diff(target, u) != 0]
         if len(names) > 1:
             raise self.error("a derivative through several names (" + ", ".join(sp.latex(u) for u in names[:3]) +
