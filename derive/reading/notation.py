@@ -1272,6 +1272,10 @@ class Reader:
     def through_names(self, target, v, partial: bool):
         """The chain rule over the names of ``target``, each an unknown function of ``v``."""
         indexed = set(target.atoms(sp.Indexed))
+        free = target.free_symbols
+        if any(not set().union(*(ix.free_symbols for ix in x.indices)) <= free for x in indexed):
+            raise self.error(f"a derivative of a sum whose terms are not written in terms of {sp.latex(v)}: "
+                             f"which of them depend on it?", 0)
         index_syms = set().union(*(set().union(*(ix.free_symbols for ix in x.indices)) for x in indexed)) \
             if indexed else set()
         index_syms |= set().union(*(k.free_symbols for k in target.atoms(sp.KroneckerDelta))) \
