@@ -338,22 +338,19 @@ class Graph:
     def through_names(self, body, var):
         """``var`` does not appear in ``body`` even through the definitions: a name of ``body``
         that the text does not define may depend on ``var`` in a way it does not say, so the
-        derivative is the chain rule through an unknown derivative of that name, never 0. With
-        several such names, names bound inside a sum, or none that the graph could relate, it is
-        left opaque (None)."""
+        derivative is the chain rule through an unknown derivative of each such name, never 0.
+        With names bound inside a sum it is left opaque (None)."""
         names, problem = dependence_names(body)
         if problem:
             return None
         names = [u for u in names if self.lookup(u) is None]
         if not names:
             return sp.Integer(0)      # only defined quantities, none of them using var: a constant
-        if len(names) > 1:
-            return None
-        u = names[0]
-        if u == body:
+        if names == [body]:
             return None                     # the name itself, undefined: an unknown derivative
-        du = self.resolve(Partial(u, var))   # what the text's own d u / d var means, or opaque
-        return sp.diff(body, u) * du
+        # the total derivative: every name an unknown function of var (0 is one of its values, so
+        # a step proved here holds whichever names depend on var, and a refutation is a real case)
+        return sp.Add(*[sp.diff(body, u) * self.resolve(Partial(u, var)) for u in names])
 
     def collapse(self, expr, var):
         """``sum_k f(k) delta(j, k)`` over the family's range is ``f(j)`` when ``j`` indexes that

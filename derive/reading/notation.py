@@ -27,7 +27,7 @@ from ..calculus.functions import logit, relu, sigmoid
 from ..engine.traverse import substitute
 from ..errors import LatexParseError
 from .tokens import Source, Token, tokenize
-from .graph import Partial
+from .graph import Partial, dependence_names
 from .tree import Cmd, Env, Group, Leaf, parse_tree
 
 MAX_LENGTH = 5000
@@ -1284,23 +1284,12 @@ class Reader:
         return v in e.free_symbols
 
     def through_names(self, target, v, partial: bool):
-        """The chain rule over the names of ``target``, each an unknown function of ``v``."""
-        indexed = set(target.atoms(sp.Indexed))
-        free = target.free_symbols
-        if any(not set().union(*(ix.free_symbols for ix in x.indices)) <= free for x in indexed):
-            raise self.error(f"a derivative of a sum whose terms are not written in terms of {sp.latex(v)}: "
-                             f"which of them depend on it?", 0)
-        index_syms = set().union(*(set().union(*(ix.free_symbols for ix in x.indices)) for x in indexed)) \
-            if indexed else set()
-        index_syms |= set().union(*(k.free_symbols for k in target.atoms(sp.KroneckerDelta))) \
-            if target.has(sp.KroneckerDelta) else set()
-        labels = {x.base.label for x in indexed}
-        for big in target.atoms(sp.Sum, sp.Product):     # sizes and bounds are not quantities of the graph
-            for lim in big.limits:
-                labels |= set().union(*(b.free_symbols for b in lim[1:]))
-        names = sorted(indexed | {s_ for s_ in target.free_symbols if isinstance(s_, sp.Symbol)
-                                  and s_ not in index_syms and s_ not in labels and not s_.is_integer}, key=str)
-        names = [u for u in names if sp.diff(target, u) != 0]
+        """The chain rule over the names of ``target``, each an unknown function of ``v`` (which
+        names: :func:`derive.reading.graph.dependence_names`, the one rule the document model
+        uses too)."""
+        names, problem = dependence_names(target)
+        if problem:
+            raise self.error(f"{problem} {sp.latex(v)}: which of them depend on it?", 0)
         if len(names) > 1:
             raise self.error("a derivative through several names (" + ", ".join(sp.latex(u) for u in names[:3]) +
                              f"), none written in terms of {sp.latex(v)}: which of them depend on it?", 0)
