@@ -34,6 +34,8 @@ class DocumentModel:
         self._parse: Optional[Callable] = None
         self._display: dict = {}  # defined name -> the display that defined it
         self._ranges: dict = {}   # unfolded formula -> index ranges its derivatives assumed
+        self.unreadable: set = set()  # names the text defines in a row that could not be read
+        self.heads: set = set()       # names at the start of a "name = ..." row
         self.display = None       # the display of the row being read
         self._sizes: dict = {}    # size symbol -> the one symbol of its class (see _shared_sizes)
 
@@ -72,6 +74,9 @@ class DocumentModel:
                 head, _ = self.parse(parts[0][1], row.line) if parts[0][1].text.strip() else (None, "")
                 if is_name(head):
                     heads.setdefault(head, []).append((row, parts))
+                    self.heads.add(head)
+                    if self.parse(parts[1][1], row.line)[0] is None:
+                        self.unreadable.add(head)  # "s = sigmoid(z)" that could not be read
         # a "where gamma = ..." row defines gamma for the whole display, even after its use
         for head, found in heads.items():
             row, parts = found[-1]
@@ -186,7 +191,11 @@ class DocumentModel:
                 got = self.graph.opaque_made.get(x)
                 if got is not None:
                     targets.setdefault(got[0], set()).add(got[1])
-        return any(len(v) > 1 for v in targets.values())
+        # a derivative of a name the text defines in a row that did not become a definition (it
+        # could not be read, or it was read as something else) means what that row says
+        unread = self.unreadable | {h for h in self.heads if not self.graph.is_known(h)}
+        return any(len(v) > 1 or t in unread for t, v in targets.items()) or any(
+            isinstance(e, sp.Basic) and e.free_symbols & self.unreadable for e in exprs)
 
     def assume_for(self, assume: dict, *exprs) -> dict:
         return assume
