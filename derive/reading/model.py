@@ -227,18 +227,29 @@ def _shared_sizes(exprs) -> dict:
             order = sorted((ra, rb), key=lambda x: (not isinstance(x, sp.Symbol), str(x)))
             parent[order[1]] = order[0]
 
-    sizes = set()
+    sizes, written = set(), {}
     for e in exprs:
         for s in e.atoms(sp.Sum):
             for lim in s.limits:
                 if len(lim) != 3:
                     continue
-                v, _, hi = lim
-                if not (isinstance(hi, sp.Symbol) and hi.name.startswith("N_") and hi.is_integer):
-                    continue    # a written bound is the author's: never joined with another
-                sizes.add(hi)
-                for x in s.function.atoms(sp.Indexed):
-                    for pos, ix in enumerate(x.indices):
-                        if ix == v:
-                            union(hi, (str(x.base.label), pos))
-    return {x: find(x) for x in sizes if find(x) != x}
+                v, lo, hi = lim
+                keys = {(str(x.base.label), pos) for x in s.function.atoms(sp.Indexed)
+                        for pos, ix in enumerate(x.indices) if ix == v}
+                if isinstance(hi, sp.Symbol) and hi.name.startswith("N_") and hi.is_integer:
+                    sizes.add(hi)
+                    for key in keys:
+                        union(hi, key)
+                elif lo == 1 and len(keys) == 1 and isinstance(hi, (sp.Symbol, sp.Integer)):
+                    # the author's \sum_{k=1}^{q} o_k: the family o has q entries (noted, never joined
+                    # with another written bound)
+                    written.setdefault(next(iter(keys)), set()).add(hi)
+    out = {}
+    for x in sizes:
+        root = find(x)
+        bounds = set().union(*(b for key, b in written.items() if find(key) == root)) if written else set()
+        if len(bounds) == 1:
+            out[x] = next(iter(bounds))       # the class's one written size
+        elif not bounds and root != x:
+            out[x] = root
+    return out
