@@ -21,7 +21,12 @@ def statuses(text: str) -> list:
     # the total derivative through every undefined name: the product rule holds, a dropped term does not
     (r"\[ \frac{\partial}{\partial w} (a b) = a \frac{\partial b}{\partial w} + b \frac{\partial a}{\partial w} \]",
      "proved"),
-    (r"\[ \frac{\partial}{\partial w} (a b) = a \frac{\partial b}{\partial w} \]", "refuted"),
+    # the dropped term rests on da/dw: refuted where the text writes that a depends on w, else
+    # unknown (if a does not depend on w, the claim holds)
+    (r"\[ \frac{\partial a}{\partial w} = \frac{\partial a}{\partial w} \]" "\n"
+     r"\[ \frac{\partial}{\partial w} (a b) = a \frac{\partial b}{\partial w} \]", "refuted"),
+    (r"\[ \frac{\partial}{\partial w} (a b) = a \frac{\partial b}{\partial w} \]", "unknown"),
+    (r"\[ \frac{\partial y^8}{\partial x} = 0 \]", "unknown"),
     # v is an unknown quantity (differentiated against b elsewhere), yet d(v^2)/dv is 2v
     (r"\[ \frac{\partial v}{\partial b} \frac{\partial v^2}{\partial v} = 2 v \frac{\partial v}{\partial b} \]",
      "proved"),

@@ -150,6 +150,12 @@ class Graph:
         self.opaque_made: dict = {}
         #: functions defined in the text (``g(x) = \\tanh x``): class -> Lambda
         self.functions: dict = {}
+        #: (family of A, family of B) for every dA/dB the text writes: the dependence it states
+        self.written: set = set()
+        #: opaque derivatives of a name by a variable the text never differentiates it against
+        #: (made by the chain rule through unknown dependence): a proof holds whatever their
+        #: value, a counterexample resting on them describes a dependence the text does not state
+        self.unwritten: set = set()
 
     # --- definitions ---------------------------------------------------------------------------
     def lookup(self, term) -> Optional[Definition]:
@@ -244,6 +250,8 @@ class Graph:
         """Record what each undefined quantity is differentiated against (a pre-pass)."""
         for p in expr.atoms(Partial):
             target, var = p.args
+            if is_name(target) and is_name(var):
+                self.written.add((family(target), family(var)))
             if isinstance(target, sp.Symbol) and is_name(var):
                 self.against.setdefault(target, set()).add(family(var))
             self.note_sizes(p)
@@ -350,7 +358,13 @@ class Graph:
             return None                     # the name itself, undefined: an unknown derivative
         # the total derivative: every name an unknown function of var (0 is one of its values, so
         # a step proved here holds whichever names depend on var, and a refutation is a real case)
-        return sp.Add(*[sp.diff(body, u) * self.resolve(Partial(u, var)) for u in names])
+        total = sp.Integer(0)
+        for u in names:
+            du = self.resolve(Partial(u, var))
+            if isinstance(du, sp.Symbol) and (family(u), family(var)) not in self.written:
+                self.unwritten.add(du)
+            total += sp.diff(body, u) * du
+        return total
 
     def collapse(self, expr, var):
         """``sum_k f(k) delta(j, k)`` over the family's range is ``f(j)`` when ``j`` indexes that

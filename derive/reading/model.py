@@ -194,8 +194,10 @@ class DocumentModel:
         # a derivative of a name the text defines in a row that did not become a definition (it
         # could not be read, or it was read as something else) means what that row says
         unread = self.unreadable | {h for h in self.heads if not self.graph.is_known(h)}
+        # a derivative the chain rule made for a dependence the text never writes (d y / d x of
+        # an undefined y in d(y^8)/dx): its value decides the claim only if y depends on x
         return any(len(v) > 1 or t in unread for t, v in targets.items()) or any(
-            isinstance(e, sp.Basic) and e.free_symbols & self.unreadable for e in exprs)
+            isinstance(e, sp.Basic) and e.free_symbols & (self.unreadable | self.graph.unwritten) for e in exprs)
 
     def assume_for(self, assume: dict, *exprs) -> dict:
         return assume
