@@ -177,3 +177,17 @@ def test_a_trailing_where_defines_a_name_used_before(value, want):
     text = ("\\begin{align*}\n\\frac{d}{dx} \\ln(1 + e^{x}) &= \\gamma \\\\\n"
             f"\\gamma &= {value} && \\text{{where}}\n\\end{{align*}}")
     assert [s.status for s in grade_text(text).steps][:2] == ["given", want]
+
+
+@pytest.mark.parametrize("text", [
+    # the definition row could not be read (or read as something else): no refutation about s
+    "\\begin{align*}\ns &= \\foo(z) \\\\\n\\frac{ds}{dz} &= s(1-s)\n\\end{align*}",
+    # two derivatives of an unknown quantity the definitions do not relate
+    "\\begin{align*}\n\\frac{\\partial L}{\\partial u} &= \\frac{\\partial L}{\\partial v} v\n\\end{align*}",
+])
+def test_no_refutation_without_a_network_behind_it(text):
+    try:
+        steps = grade_text(text).steps
+    except DeriveError:
+        return
+    assert all(s.status != "refuted" for s in steps), [(s.latex, s.status) for s in steps]

@@ -457,8 +457,9 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     else:
                         v = Verdict("unknown", f"the relation {rel} is not checked")
                     if v.status == "refuted" and model.unrelated_partials(prev, cur):
-                        v = Verdict("unknown", "derivatives of one unknown quantity that the definitions do not "
-                                               "relate: no network stands behind a counterexample",
+                        v = Verdict("unknown", "the counterexample rests on derivatives the text does not relate "
+                                               "(of one unknown quantity, of a name whose definition was not read, "
+                                               "or a dependence it never writes): no network stands behind it",
                                     detail=f"not a counterexample: {v.counterexample}")
                     report.steps.append(_from_verdict(index, row, shown, v, latex(e), relation=rel,
                                                       compared=(prev, cur, step_assume, rel)))

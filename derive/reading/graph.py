@@ -150,6 +150,12 @@ class Graph:
         self.opaque_made: dict = {}
         #: functions defined in the text (``g(x) = \\tanh x``): class -> Lambda
         self.functions: dict = {}
+        #: (family of A, family of B) for every dA/dB the text writes: the dependence it states
+        self.written: set = set()
+        #: opaque derivatives of a name by a variable the text never differentiates it against
+        #: (made by the chain rule through unknown dependence): a proof holds whatever their
+        #: value, a counterexample resting on them describes a dependence the text does not state
+        self.unwritten: set = set()
 
     # --- definitions ---------------------------------------------------------------------------
     def lookup(self, term) -> Optional[Definition]:
@@ -244,6 +250,8 @@ class Graph:
         """Record what each undefined quantity is differentiated against (a pre-pass)."""
         for p in expr.atoms(Partial):
             target, var = p.args
+            if is_name(target) and is_name(var):
+                self.written.add((family(target), family(var)))
             if isinstance(target, sp.Symbol) and is_name(var):
                 self.against.setdefault(target, set()).add(family(var))
             self.note_sizes(p)
@@ -318,7 +326,8 @@ class Graph:
         elif target.atoms(Partial):
             return None
         else:
-            unknown = [s for s in target.free_symbols if s in self.against and self.lookup(s) is None]
+            unknown = [s for s in target.free_symbols if s in self.against and self.lookup(s) is None
+                       and s != var]   # d(v^2)/dv: v itself is no unknown dependence
             if unknown:
                 body = self.unfold(target, stop)
                 if not _appears(var, body):
@@ -337,28 +346,25 @@ class Graph:
     def through_names(self, body, var):
         """``var`` does not appear in ``body`` even through the definitions: a name of ``body``
         that the text does not define may depend on ``var`` in a way it does not say, so the
-        derivative is the chain rule through an unknown derivative of that name, never 0. With
-        several such names, or none that the graph could relate, it is left opaque (None)."""
-        indexed = set(body.atoms(sp.Indexed))
-        index_syms = set()
-        for x in indexed:
-            for ix in x.indices:
-                index_syms |= sp.sympify(ix).free_symbols
-        for kd in body.atoms(sp.KroneckerDelta):
-            index_syms |= kd.free_symbols
-        bound = _bound_symbols(body)
-        names = [u for u in sorted(indexed | {x for x in body.free_symbols if isinstance(x, sp.Symbol)
-                                              and x not in index_syms and x not in bound}, key=str)
-                 if self.lookup(u) is None and sp.diff(body, u) != 0]
+        derivative is the chain rule through an unknown derivative of each such name, never 0.
+        With names bound inside a sum it is left opaque (None)."""
+        names, problem = dependence_names(body)
+        if problem:
+            return None
+        names = [u for u in names if self.lookup(u) is None]
         if not names:
             return sp.Integer(0)      # only defined quantities, none of them using var: a constant
-        if len(names) > 1:
-            return None
-        u = names[0]
-        if u == body:
+        if names == [body]:
             return None                     # the name itself, undefined: an unknown derivative
-        du = self.resolve(Partial(u, var))   # what the text's own d u / d var means, or opaque
-        return sp.diff(body, u) * du
+        # the total derivative: every name an unknown function of var (0 is one of its values, so
+        # a step proved here holds whichever names depend on var, and a refutation is a real case)
+        total = sp.Integer(0)
+        for u in names:
+            du = self.resolve(Partial(u, var))
+            if isinstance(du, sp.Symbol) and (family(u), family(var)) not in self.written:
+                self.unwritten.add(du)
+            total += sp.diff(body, u) * du
+        return total
 
     def collapse(self, expr, var):
         """``sum_k f(k) delta(j, k)`` over the family's range is ``f(j)`` when ``j`` indexes that
@@ -455,3 +461,27 @@ def _appears(var, expr) -> bool:
     if isinstance(var, sp.Indexed):
         return any(x.base == var.base for x in expr.atoms(sp.Indexed))
     return var in expr.free_symbols
+
+
+def dependence_names(target) -> tuple:
+    """``(names, problem)``: the names of ``target`` a derivative may reach through unknown
+    dependence (``\\nabla_w \\ln y`` reaches ``y``). Indices, sizes, sum bounds and family labels
+    are not quantities; a name bound inside a sum (``\\sum_i y_i``) is a problem: which of its
+    terms depend on the variable is not written."""
+    indexed = set(target.atoms(sp.Indexed))
+    free = target.free_symbols
+    if any(not set().union(*(sp.sympify(ix).free_symbols for ix in x.indices)) <= free for x in indexed):
+        return [], "a derivative of a sum whose terms are not written in terms of the variable"
+    index_syms = set()
+    for x in indexed:
+        for ix in x.indices:
+            index_syms |= sp.sympify(ix).free_symbols
+    for kd in target.atoms(sp.KroneckerDelta):
+        index_syms |= kd.free_symbols
+    labels = {x.base.label for x in indexed}
+    for big in target.atoms(sp.Sum, sp.Product):     # sizes and bounds are not quantities of the graph
+        for lim in big.limits:
+            labels |= set().union(*(sp.sympify(b).free_symbols for b in lim[1:]))
+    names = sorted(indexed | {x for x in free if isinstance(x, sp.Symbol) and x not in index_syms
+                              and x not in labels and not x.is_integer}, key=str)
+    return [u for u in names if sp.diff(target, u) != 0], ""

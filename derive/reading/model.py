@@ -34,6 +34,8 @@ class DocumentModel:
         self._parse: Optional[Callable] = None
         self._display: dict = {}  # defined name -> the display that defined it
         self._ranges: dict = {}   # unfolded formula -> index ranges its derivatives assumed
+        self.unreadable: set = set()  # names the text defines in a row that could not be read
+        self.heads: set = set()       # names at the start of a "name = ..." row
         self.display = None       # the display of the row being read
         self._sizes: dict = {}    # size symbol -> the one symbol of its class (see _shared_sizes)
 
@@ -72,6 +74,9 @@ class DocumentModel:
                 head, _ = self.parse(parts[0][1], row.line) if parts[0][1].text.strip() else (None, "")
                 if is_name(head):
                     heads.setdefault(head, []).append((row, parts))
+                    self.heads.add(head)
+                    if self.parse(parts[1][1], row.line)[0] is None:
+                        self.unreadable.add(head)  # "s = sigmoid(z)" that could not be read
         # a "where gamma = ..." row defines gamma for the whole display, even after its use
         for head, found in heads.items():
             row, parts = found[-1]
@@ -186,7 +191,13 @@ class DocumentModel:
                 got = self.graph.opaque_made.get(x)
                 if got is not None:
                     targets.setdefault(got[0], set()).add(got[1])
-        return any(len(v) > 1 for v in targets.values())
+        # a derivative of a name the text defines in a row that did not become a definition (it
+        # could not be read, or it was read as something else) means what that row says
+        unread = self.unreadable | {h for h in self.heads if not self.graph.is_known(h)}
+        # a derivative the chain rule made for a dependence the text never writes (d y / d x of
+        # an undefined y in d(y^8)/dx): its value decides the claim only if y depends on x
+        return any(len(v) > 1 or t in unread for t, v in targets.items()) or any(
+            isinstance(e, sp.Basic) and e.free_symbols & (self.unreadable | self.graph.unwritten) for e in exprs)
 
     def assume_for(self, assume: dict, *exprs) -> dict:
         return assume
@@ -218,18 +229,29 @@ def _shared_sizes(exprs) -> dict:
             order = sorted((ra, rb), key=lambda x: (not isinstance(x, sp.Symbol), str(x)))
             parent[order[1]] = order[0]
 
-    sizes = set()
+    sizes, written = set(), {}
     for e in exprs:
         for s in e.atoms(sp.Sum):
             for lim in s.limits:
                 if len(lim) != 3:
                     continue
-                v, _, hi = lim
-                if not (isinstance(hi, sp.Symbol) and hi.name.startswith("N_") and hi.is_integer):
-                    continue    # a written bound is the author's: never joined with another
-                sizes.add(hi)
-                for x in s.function.atoms(sp.Indexed):
-                    for pos, ix in enumerate(x.indices):
-                        if ix == v:
-                            union(hi, (str(x.base.label), pos))
-    return {x: find(x) for x in sizes if find(x) != x}
+                v, lo, hi = lim
+                keys = {(str(x.base.label), pos) for x in s.function.atoms(sp.Indexed)
+                        for pos, ix in enumerate(x.indices) if ix == v}
+                if isinstance(hi, sp.Symbol) and hi.name.startswith("N_") and hi.is_integer:
+                    sizes.add(hi)
+                    for key in keys:
+                        union(hi, key)
+                elif lo == 1 and len(keys) == 1 and isinstance(hi, (sp.Symbol, sp.Integer)):
+                    # the author's \sum_{k=1}^{q} o_k: the family o has q entries (noted, never joined
+                    # with another written bound)
+                    written.setdefault(next(iter(keys)), set()).add(hi)
+    out = {}
+    for x in sizes:
+        root = find(x)
+        bounds = set().union(*(b for key, b in written.items() if find(key) == root)) if written else set()
+        if len(bounds) == 1:
+            out[x] = next(iter(bounds))       # the class's one written size
+        elif not bounds and root != x:
+            out[x] = root
+    return out

@@ -27,7 +27,7 @@ from ..calculus.functions import logit, relu, sigmoid
 from ..engine.traverse import substitute
 from ..errors import LatexParseError
 from .tokens import Source, Token, tokenize
-from .graph import Partial
+from .graph import Partial, dependence_names
 from .tree import Cmd, Env, Group, Leaf, parse_tree
 
 MAX_LENGTH = 5000
@@ -46,6 +46,8 @@ ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sec": sp.sec, "csc":
 #: names written without a backslash that are functions when "(" follows
 PLAIN_WORDS = sorted((w for w in ELEMENTARY if w not in ("Tr", "tr", "sign", "sgn")), key=len, reverse=True)
 PLAIN_SET = frozenset(PLAIN_WORDS)
+#: function names that, inside a run of letters, make the run ambiguous (xcos, logh: a word or a product?)
+RUN_WORDS = ("exp", "log", "ln", "sin", "cos", "tan", "sigmoid", "max", "min")
 SPACING = {",", ";", ":", "!", " ", "\n", "\t", "small", "tiny", "Tiny", "scriptsize", "footnotesize", "large",
            "Large", "normalsize", "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace",
            "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "left", "right", "middle",
@@ -570,6 +572,10 @@ class Reader:
                 k += 1
             if len(word) > 1 and word in PLAIN_SET and k < len(seq) and _char(seq[k], "("):
                 return self.function(word, seq, k, pieces, seq[n].pos)
+            hit = next((w for w in RUN_WORDS if w in word), None)
+            if hit and len(word) > 1:
+                raise self.error(f"letters that run into a function name ('{word}'): write \\{hit} and a space, "
+                                 f"or \\cdot between factors", seq[n].pos)
         return self.name(seq, n, pieces)
 
     def name(self, seq: list, n: int, pieces: list) -> int:
@@ -624,6 +630,10 @@ class Reader:
         if primes and _char(after, "("):
             raise self.error(f"is '{base}'' a derivative of a function? declare it with "
                              f"'% derive: function {base}'", nd.pos)
+        if sub is not None and not layer and _char(after, "^") and k + 1 < len(seq) and \
+                re.fullmatch(r"\{?\s*[A-Za-z]\s*\}?", _plain(seq[k + 1])):
+            raise self.error(f"a letter above a subscripted name ({base}_…^{_plain(seq[k + 1]).strip('{} ')}): a "
+                             f"layer or a power? write ^{{(L)}} for a layer, or brackets for a power", seq[k].pos)
         self.put(pieces, self.atom(base, sub, layer, star, primes, bold), nd.pos)
         if bold:
             self.bold_product(pieces)
@@ -1294,15 +1304,12 @@ class Reader:
         return v in e.free_symbols
 
     def through_names(self, target, v, partial: bool):
-        """The chain rule over the names of ``target``, each an unknown function of ``v``."""
-        indexed = set(target.atoms(sp.Indexed))
-        index_syms = set().union(*(set().union(*(ix.free_symbols for ix in x.indices)) for x in indexed)) \
-            if indexed else set()
-        index_syms |= set().union(*(k.free_symbols for k in target.atoms(sp.KroneckerDelta))) \
-            if target.has(sp.KroneckerDelta) else set()
-        names = sorted(indexed | {s_ for s_ in target.free_symbols if isinstance(s_, sp.Symbol)
-                                  and s_ not in index_syms}, key=str)
-        names = [u for u in names if sp.diff(target, u) != 0]
+        """The chain rule over the names of ``target``, each an unknown function of ``v`` (which
+        names: :func:`derive.reading.graph.dependence_names`, the one rule the document model
+        uses too)."""
+        names, problem = dependence_names(target)
+        if problem:
+            raise self.error(f"{problem} {sp.latex(v)}: which of them depend on it?", 0)
         if len(names) > 1:
             raise self.error("a derivative through several names (" + ", ".join(sp.latex(u) for u in names[:3]) +
                              f"), none written in terms of {sp.latex(v)}: which of them depend on it?", 0)
@@ -1424,6 +1431,11 @@ class Reader:
             if hidden:
                 raise self.error(f"the index {v.name} is inside the name {hidden[0].name} here: cannot sum over it",
                                  nd.pos)
+        rest = seq[end:]
+        for v in variables:
+            if self.index_after(rest, v.name):
+                raise self.error(f"the index {v.name} of this \\{nd.tok.name} is used after its term: does the "
+                                 f"\\{nd.tok.name} cover it? put its terms in brackets", nd.pos)
         value = body
         for v in reversed(variables):
             top = hi if hi is not None else self.size_of(body, v)
@@ -1434,6 +1446,20 @@ class Reader:
             value = value - body.subs(variables[0], excluded)
         self.put(pieces, value, nd.pos)
         return end
+
+    @staticmethod
+    def index_after(nodes: list, name: str) -> bool:
+        """Is ``name`` a subscript somewhere in ``nodes`` (outside another sum over it)?"""
+        for m, nd in enumerate(nodes):
+            if _cmd(nd, "sum", "prod"):
+                return False
+            if _char(nd, "_") and m + 1 < len(nodes) and name in re.findall(r"[A-Za-z]'*", _plain(nodes[m + 1])):
+                return True
+            if isinstance(nd, Group) and Reader.index_after(nd.children, name):
+                return True
+            if isinstance(nd, Cmd) and any(Reader.index_after(_kids(a), name) for a in nd.args):
+                return True
+        return False
 
     def size_of(self, body, v):
         """The range of an unbounded sum: the size of the family it runs over (``\\sum_i e^{a_i}`` and
