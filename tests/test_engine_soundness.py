@@ -29,3 +29,38 @@ def test_relu_derivative_not_overclaimed(name, lhs, rhs, assume, forbidden):
 @pytest.mark.parametrize("assume,rhs", [({"x": "x>0"}, 1), ({"x": "x<=0"}, 0)])
 def test_relu_derivative_still_proved_where_true(assume, rhs):
     assert equal(sp.Derivative(relu(x), x), rhs, assume=assume).status == "proved"
+
+
+from derive.grading.grade import grade_text  # noqa: E402
+
+
+def _statuses(tex: str) -> list:
+    return [(s.status, s.method + s.message) for s in grade_text(tex, timeout=20).steps if s.status != "given"]
+
+
+@pytest.mark.parametrize("value", [sp.nan, sp.zoo, sp.nan + x], ids=["nan", "zoo", "nan+x"])
+def test_nan_and_zoo_refused_at_the_api(value):
+    # the truth in plain SymPy: nan is no number, not even equal to itself
+    assert (sp.nan == sp.nan) is True and sp.Eq(sp.nan, sp.nan) is sp.false
+    with pytest.raises(ValueError, match="not a number"):
+        equal(value, value)
+
+
+# (name, LaTeX row, truth checked in SymPy, allowed statuses)
+STRICT_CASES = [
+    ("x^2 > 0 fails at 0", r"\[ x^2 > 0 \]", (sp.Integer(0) ** 2 > 0) is sp.false, {"unknown", "refuted"}),
+    ("x^2 < 0 fails", r"\[ x^2 < 0 \]", (sp.Integer(1) ** 2 < 0) is sp.false, {"refuted"}),
+    ("x^2+1 > 0 holds", r"\[ x^2 + 1 > 0 \]", (x ** 2 + 1).is_positive is None and (sp.Symbol("t", real=True) ** 2 + 1).is_positive, {"proved"}),
+    ("0/0 = 1 is nan", r"\[ \frac{0}{0} = 1 \]", sp.Integer(0) / 0 is sp.nan, {"unknown"}),
+]
+
+
+@pytest.mark.parametrize("name,tex,truth,allowed", STRICT_CASES, ids=[c[0] for c in STRICT_CASES])
+def test_strict_inequalities_and_nan_rows(name, tex, truth, allowed):
+    assert truth
+    steps = _statuses(tex)
+    assert steps and steps[-1][0] in allowed, steps
+
+
+def test_strict_unknown_says_why():
+    assert "strictness not certified" in _statuses(r"\[ x^2 > 0 \]")[-1][1]

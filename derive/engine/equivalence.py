@@ -105,6 +105,7 @@ def as_expr(x, what: str = "expression"):
     if isinstance(x, sp.MatrixBase):
         return sp.ImmutableMatrix(carry_out_subs(sp.ImmutableMatrix(x)))
     if isinstance(x, sp.Basic):
+        _refuse_non_numbers(x, what)
         return carry_out_subs(x)  # SymPy's equality of Subs is not to be trusted (see there)
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         if isinstance(x, int):
@@ -113,6 +114,14 @@ def as_expr(x, what: str = "expression"):
             raise ValueError(f"{what} is {x}: not a number to compare")
         return sp.Rational(x)  # a float is its exact binary value, never its shortest repr
     raise TypeError(f"{what} must be a SymPy expression, got {type(x).__name__}")
+
+
+def _refuse_non_numbers(x, what: str) -> None:
+    """nan and zoo are not numbers: an equation containing them has no truth to decide."""
+    bad = x.atoms(sp.core.numbers.NaN, sp.core.numbers.ComplexInfinity) if not x.is_Atom else (
+        {x} if x in (sp.nan, sp.zoo) else set())
+    if bad:
+        raise ValueError(f"{what} contains {sorted(map(str, bad))[0]}: not a number to compare")
 
 
 def _free(e) -> set:

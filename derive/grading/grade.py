@@ -281,6 +281,42 @@ def _parse_row(text: str, functions, definitions, file, line, timeout: float, ex
 
 # --- grading ---------------------------------------------------------------------------------------
 
+def _non_number(*exprs) -> Optional[str]:
+    """``nan`` or ``zoo`` if an expression of the row is one of them (or contains one)."""
+    for e in exprs:
+        if isinstance(e, sp.Basic) and not isinstance(e, sp.MatrixBase):
+            for bad in (sp.nan, sp.zoo):
+                if e == bad or e.has(bad):
+                    return str(bad)
+    return None
+
+
+def _strict(v: Verdict, prev, cur, rel: str, step_assume) -> Verdict:
+    """A strict ``<``/``>`` from the verdict on its non-strict form.
+
+    A counterexample to ``>=`` is one to ``>`` too. A proof of ``>=`` is no proof of ``>``
+    (``x^2 >= 0`` but not ``x^2 > 0`` at 0): it stands only when SymPy's assumptions
+    certify the difference positive for every value in the domains, else it is unknown.
+    """
+    if v.status != "proved":
+        return v
+    from ..engine.assumptions import parse_assumptions
+    from ..engine.equivalence import apply_domains
+
+    try:
+        a, b, _ = apply_domains(prev, cur, parse_assumptions(step_assume))
+        d = a - b if rel == ">" else b - a
+        positive = d.is_positive or sp.expand(d).is_positive
+    except Exception:  # noqa: BLE001 - no certificate, no claim
+        positive = None
+    if positive:
+        return Verdict("proved", v.method + "; strict: the difference is positive by its terms' signs",
+                       assumptions=v.assumptions, conditions=v.conditions, seconds=v.seconds)
+    ge = "≥" if rel == ">" else "≤"
+    return Verdict("unknown", f"holds with {ge}; strictness not certified", assumptions=v.assumptions,
+                   detail=v.method, seconds=v.seconds)
+
+
 def _implication(prev_eq, eq, assume, timeout):
     """Does ``eq`` follow from ``prev_eq``? Returns (Verdict, relation name).
 
@@ -436,7 +472,10 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                 cur = model.unfold(e)
                 step_assume = model.assume_for(_assume_for(assume, prev, cur), prev, cur)
                 written = model.decimals(parts[k][1]) if rel in ("=", "~") else None
-                if written is not None:
+                non_number = _non_number(prev, cur)
+                if non_number:
+                    v = Verdict("unknown", f"the row evaluates to {non_number}: not a number to compare")
+                elif written is not None:
                     v = rounded(prev, cur, written, rel, step_assume, timeout)
                 elif rel in ("=", "~"):
                     v = equal(prev, cur, assume=step_assume, timeout=timeout)
@@ -448,6 +487,8 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
 
                     v = compare(prev, cur, {"<": "<=", ">": ">="}.get(rel, rel), assume=step_assume,
                                 timeout=timeout)
+                    if rel in ("<", ">"):
+                        v = _strict(v, prev, cur, rel, step_assume)
                 elif rel == "propto":
                     v = Verdict("unknown", "\\propto (proportional to) is not checkable: the factor is not written")
                 else:
