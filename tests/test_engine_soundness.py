@@ -64,3 +64,25 @@ def test_strict_inequalities_and_nan_rows(name, tex, truth, allowed):
 
 def test_strict_unknown_says_why():
     assert "strictness not certified" in _statuses(r"\[ x^2 > 0 \]")[-1][1]
+
+
+# (name, LaTeX, truth of the claimed relation checked in SymPy, allowed final status)
+IMPLICATION_CASES = [
+    ("iff fails backwards", r"\[ x - 1 = 0 \iff x^2 - 1 = 0 \]",
+     sp.solveset(x - 1, x, sp.S.Reals) != sp.solveset(x ** 2 - 1, x, sp.S.Reals), {"refuted"}),
+    ("Leftrightarrow fails backwards", r"\[ x - 1 = 0 \Leftrightarrow x^2 - 1 = 0 \]",
+     sp.solveset(x - 1, x, sp.S.Reals) != sp.solveset(x ** 2 - 1, x, sp.S.Reals), {"refuted"}),
+    ("Rightarrow stays one-way", r"\[ x - 1 = 0 \Rightarrow x^2 - 1 = 0 \]",
+     sp.solveset(x - 1, x, sp.S.Reals).is_subset(sp.solveset(x ** 2 - 1, x, sp.S.Reals)), {"proved"}),
+    ("iff both ways", r"\[ x^3 = 1 \iff x = 1 \]",
+     sp.solveset(x ** 3 - 1, x, sp.S.Reals) == sp.FiniteSet(1), {"proved"}),
+]
+
+
+@pytest.mark.parametrize("name,tex,truth,allowed", IMPLICATION_CASES, ids=[c[0] for c in IMPLICATION_CASES])
+def test_iff_claims_both_directions(name, tex, truth, allowed):
+    assert truth
+    steps = [s for s in grade_text(tex, timeout=20).steps if s.status != "given"]
+    assert steps[-1].status in allowed, steps
+    if steps[-1].status == "refuted":  # the counterexample satisfies the side it starts from
+        assert steps[-1].counterexample == {"x": "-1"}

@@ -317,7 +317,7 @@ def _strict(v: Verdict, prev, cur, rel: str, step_assume) -> Verdict:
                    detail=v.method, seconds=v.seconds)
 
 
-def _implication(prev_eq, eq, assume, timeout):
+def _implication(prev_eq, eq, assume, timeout, both: bool = False):
     """Does ``eq`` follow from ``prev_eq``? Returns (Verdict, relation name).
 
     Decided by :func:`derive.engine.implication.implies`: proved only by a sound argument
@@ -327,6 +327,20 @@ def _implication(prev_eq, eq, assume, timeout):
     from ..engine.implication import implies
 
     v, how = implies(prev_eq, eq, assume=assume, timeout=timeout)
+    if both and v.status == "proved" and how != "<=>":
+        # "\\iff" claims the converse too: it needs its own proof (x - 1 = 0 <=> x^2 - 1 = 0 fails at -1)
+        back, back_how = implies(eq, prev_eq, assume=assume, timeout=timeout)
+        if back.status == "proved":
+            return Verdict("proved", f"both directions: ⇒ {v.method}; ⇐ {back.method}",
+                           assumptions=v.assumptions, seconds=v.seconds + back.seconds), "<=>"
+        if back.status == "refuted":
+            return Verdict("refuted", f"the converse (⇐) fails: {back.method}", counterexample=back.counterexample,
+                           numerically_consistent=False, assumptions=back.assumptions, detail=back.detail,
+                           seconds=v.seconds + back.seconds), "<=>"
+        return Verdict("unknown", f"⇒ proved ({v.method}); the converse ⇐ is not decided: {back.method}",
+                       assumptions=v.assumptions, seconds=v.seconds + back.seconds), "<=>"
+    if both and v.status != "refuted" and how != "<=>":
+        return v, "<=>"
     return v, how if how in ("<=>", "=>", "holds") else "=>"
 
 
@@ -431,7 +445,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                         parsed_any = True
                     else:
                         eq = (model.unfold(e), model.unfold(e2))
-                        v, how = _implication(prev_eq, eq, assume, timeout)
+                        v, how = _implication(prev_eq, eq, assume, timeout, both=rel == "<=>")
                         report.steps.append(_from_verdict(index, row, shown, v, f"{latex(e)} = {latex(e2)}",
                                                           relation=how if v.status == "proved" else rel))
                         prev_eq = eq
