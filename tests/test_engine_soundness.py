@@ -86,3 +86,63 @@ def test_iff_claims_both_directions(name, tex, truth, allowed):
     assert steps[-1].status in allowed, steps
     if steps[-1].status == "refuted":  # the counterexample satisfies the side it starts from
         assert steps[-1].counterexample == {"x": "-1"}
+
+
+xp = sp.Symbol("x", positive=True)
+n_int = sp.Symbol("n", integer=True)
+
+# (name, lhs, rhs, assume, message of the ValueError)
+REFUSED = [
+    ("positive symbol assumed negative", xp, -xp, {"x": "negative"}, "contradictory assumptions"),
+    ("integer symbol in (1/4, 3/4)", n_int, 1, {"n": "1/4<n<3/4"}, "contradictory assumptions"),
+    ("Symbol and positive Symbol named x", sp.Symbol("x"), xp, None, "two different symbols are both named 'x'"),
+    ("two Dummy named x", sp.Dummy("x"), sp.Dummy("x"), None, "two different symbols are both named 'x'"),
+]
+
+
+@pytest.mark.parametrize("name,lhs,rhs,assume,message", REFUSED, ids=[c[0] for c in REFUSED])
+def test_contradictory_or_ambiguous_symbols_refused(name, lhs, rhs, assume, message):
+    # the truth in plain SymPy: the two readings are different objects / the domain is empty
+    assert lhs != rhs
+    with pytest.raises(ValueError, match=message):
+        equal(lhs, rhs, assume=assume)
+
+
+def test_integer_symbol_with_range_samples_integers():
+    # the only integer in (0, 2) is 1, so n = 1 holds on the whole domain
+    assert [k for k in range(-5, 5) if 0 < k < 2] == [1]
+    v = equal(n_int, 1, assume={"n": "0<n<2"})
+    assert v.status != "refuted", v
+    v = equal(n_int, 1, assume={"n": "0<n<3"})  # n = 2 is a real counterexample
+    assert v.status == "refuted" and v.counterexample == {"n": "2"}
+
+
+def test_abs_over_x_proved_only_away_from_zero():
+    # the truth in plain SymPy: Abs(x)/x has no value at 0, sign(0) = 0
+    assert (sp.Abs(x) / x).subs(x, 0) is sp.nan and sp.sign(0) == 0
+    v = equal(sp.Abs(x) / x, sp.sign(x))
+    assert v.status != "proved" or "x ≠ 0" in v.conditions, v
+
+
+from derive.cli import main  # noqa: E402
+
+# (name, argv builder, expected text on stderr)
+CLI_CASES = [
+    ("file-memory below the minimum", lambda d: ["grade", str(d / "a.tex"), "--file-memory", "1"],
+     "at least 256 MB"),
+    ("--out is an existing file", lambda d: ["grade", str(d / "in"), "--out", str(d / "afile")],
+     "--out names an existing file"),
+]
+
+
+@pytest.mark.parametrize("name,argv,expected", CLI_CASES, ids=[c[0] for c in CLI_CASES])
+def test_cli_bad_bounds_are_one_line_errors(tmp_path, capsys, name, argv, expected):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.tex").write_text("\\[ x + x = 2x \\]\n")
+    (tmp_path / "a.tex").write_text("\\[ x + x = 2x \\]\n")
+    (tmp_path / "afile").write_text("keep\n")
+    assert main(argv(tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "internal error" not in err
+    assert (tmp_path / "afile").read_text() == "keep\n"  # nothing written over it
+    assert not (tmp_path / "in" / "derive-grades.csv").exists()

@@ -25,7 +25,7 @@ from typing import Mapping, Optional
 
 import sympy as sp
 
-from .assumptions import Domain, domain_of_symbol, parse_assumptions
+from .assumptions import Domain, domain_of_symbol, parse_assumptions, reconcile
 from .certificate import Indices, certify_order, certify_pair
 from .differentiate import evaluate
 from .elementary import decide_constants, exact_decimals
@@ -227,7 +227,12 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==", 
     method = certify_pair(lhs, rhs, on_try=lambda name: progress({"trying": name}),
                           indices=indices, orthogonal=declared(domains, "orthogonal"))
     if method is not None:
-        return verdict("proved", method, numerically_consistent=found.consistent or None)
+        gaps = ()
+        if "each sign of the real symbols" in method and not isinstance(lhs, sp.MatrixBase):
+            from .elementary import sign_case_gaps
+
+            gaps = sign_case_gaps(lhs - rhs)  # the cases where a side has no value (Abs(x)/x at 0)
+        return verdict("proved", method, numerically_consistent=found.consistent or None, conditions=gaps)
     return verdict("unknown", "no rewrite chain reached zero",
                    numerically_consistent=found.consistent,
                    detail=f"agreed at {found.agreed} points, {found.skipped} skipped")
@@ -269,7 +274,7 @@ def compare(lhs, rhs, relation: str = "==", assume: Optional[Mapping[str, object
     if relation not in RELATIONS:
         raise ValueError(f"relation must be one of {RELATIONS}")
     lhs, rhs = as_expr(lhs, "lhs"), as_expr(rhs, "rhs")
-    domains = parse_assumptions(assume)
+    domains = reconcile(parse_assumptions(assume), lhs, rhs)
     check_timeout(timeout)
     if involves_matrices(lhs, rhs):
         check_shapes(lhs, rhs, relation)  # a mismatch raises ShapeMismatch here, naming both shapes
