@@ -142,7 +142,8 @@ def run_api(att):
             return "ok", f"refused: {exc}", None
         return "crash", f"{type(exc).__name__}: {exc}", None
     outcome, why = judge_verdict(att, v.status, v.counterexample,
-                                 f"{v.method} {getattr(v, 'detail', '')} {' '.join(v.assumptions or ())}")
+                                 f"{v.method} {getattr(v, 'detail', '')} {' '.join(v.assumptions or ())} "
+                                 f"{' '.join(getattr(v, 'conditions', ()) or ())}")
     if outcome == "ok" and secs > bound:
         return "hang", f"answered after {secs:.0f} s", v
     return outcome, why, v
