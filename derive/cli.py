@@ -180,6 +180,11 @@ def main(argv=None) -> int:
         return 128 + getattr(exc, "signum", 2)
     except BrokenPipeError:
         return EXIT_FAILED
+    except MemoryError:
+        bound = getattr(args, "file_memory", None)
+        _err("derive: out of memory" + (f": the memory bound of {bound:g} MB (--file-memory) was reached"
+                                         if bound else ""))
+        return EXIT_USAGE
     except Exception as exc:  # a bug of ours: one line, not a traceback (DERIVE_DEBUG=1 shows it)
         if os.environ.get("DERIVE_DEBUG"):
             raise

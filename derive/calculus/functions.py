@@ -129,7 +129,11 @@ class relu(Function):
     def eval(cls, a):
         if a.is_Number:
             return Max(0, a)
-        if a.is_nonnegative:
+        # Only a strictly positive argument becomes ``a``: for a merely nonnegative one
+        # ``relu(a) = a`` holds as a value but not as a function to differentiate (at 0
+        # the derivative is ReLU'(0) = 0, not 1). A nonpositive argument gives 0, whose
+        # derivative 0 agrees with the convention at 0.
+        if a.is_positive:
             return a
         if a.is_nonpositive:
             return sp.S.Zero

@@ -188,3 +188,62 @@ def domain_of_symbol(sym: sp.Symbol) -> Domain:
     if nonzero:
         return Domain("real", nonzero=True, text="nonzero")
     return REAL
+
+
+def meet(stated: Domain, own: Domain, name: str) -> Domain:
+    """The domain both ``stated`` (``assume=``) and ``own`` (the symbol's SymPy assumptions) allow.
+
+    Keeping only one of them is unsound: a counterexample would break the other. An empty
+    meet (``positive`` and ``negative``) is refused with a ValueError naming both.
+    """
+    if stated == own or own == REAL and stated.kind != "complex" or "matrix" in (stated.kind, own.kind):
+        return stated
+    kinds = {stated.kind, own.kind}
+    kind = "integer" if "integer" in kinds else ("complex" if kinds == {"complex"} else "real")
+    lo, lo_open = stated.lo, stated.lo_open
+    if own.lo is not None and (lo is None or own.lo > lo or (own.lo == lo and own.lo_open)):
+        lo, lo_open = own.lo, own.lo_open
+    hi, hi_open = stated.hi, stated.hi_open
+    if own.hi is not None and (hi is None or own.hi < hi or (own.hi == hi and own.hi_open)):
+        hi, hi_open = own.hi, own.hi_open
+    nonzero = stated.nonzero or own.nonzero
+    empty = lo is not None and hi is not None and (lo > hi or (lo == hi and (lo_open or hi_open)))
+    if kind == "integer" and lo is not None and hi is not None and not empty:
+        first = lo.numerator // lo.denominator + (1 if lo.denominator == 1 and lo_open else 0) \
+            if lo.denominator == 1 else -(-lo.numerator // lo.denominator)
+        last = hi.numerator // hi.denominator - (1 if hi.denominator == 1 and hi_open else 0)
+        empty = first > last or (nonzero and first == last == 0)
+    if not empty and nonzero and lo == hi == 0:
+        empty = True
+    if empty:
+        raise ValueError(f"contradictory assumptions on {name!r}: the symbol is {own.describe(name)} "
+                         f"but assume= says {stated.describe(name)}")
+    if kind == "integer" and lo is not None and lo.denominator == 1 and lo_open:
+        lo, lo_open = lo + 1, False  # integers: closed bounds, so the sampler needs no care
+    if kind == "integer" and hi is not None and hi.denominator == 1 and hi_open:
+        hi, hi_open = hi - 1, False
+    return Domain(kind, lo, hi, lo_open, hi_open, nonzero, text=f"{stated.describe(name)}, {own.describe(name)}")
+
+
+def reconcile(domains: dict, *exprs) -> dict:
+    """``domains`` with each stated domain met with its symbol's own assumptions.
+
+    Also refuses two different symbols sharing one name (``Symbol("x")`` and
+    ``Symbol("x", positive=True)``, or two ``Dummy("x")``): a counterexample is keyed by
+    name, so with two such symbols it would be no point at all.
+    """
+    from .traverse import free_of
+
+    seen: dict = {}
+    for e in exprs:
+        for s in free_of(e):
+            if isinstance(s, sp.Symbol):
+                other = seen.setdefault(s.name, s)
+                if other != s:
+                    raise ValueError(f"two different symbols are both named {s.name!r}")
+    out = dict(domains)
+    for name, s in seen.items():
+        if name in out and out[name].text != "index" and not isinstance(s, sp.Dummy) \
+                and (s.is_real is not None or s.is_integer):
+            out[name] = meet(out[name], domain_of_symbol(s), name)
+    return out

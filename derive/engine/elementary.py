@@ -113,6 +113,27 @@ def sign_cases(e, inner: Callable) -> Optional[object]:
     return sp.S.Zero
 
 
+def sign_case_gaps(e) -> tuple:
+    """The sign cases :func:`sign_cases` skipped because the difference has no value there,
+    as conditions a proof by that chain holds under (``Abs(x)/x = sign(x)``: ``x ≠ 0``)."""
+    symbols = _sign_unknown_real(e)
+    if not symbols or len(symbols) > 2:
+        return ()
+    cases = [{}]
+    for s in symbols:
+        p = sp.Dummy(s.name, positive=True)
+        cases = [{**c, s: v} for c in cases for v in (p, -p, sp.S.Zero)]
+    out = []
+    for case in cases:
+        value = substitute(e, case)
+        if not free_of(value) and value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            parts = [f"{s} = 0" if v == 0 else (f"{s} > 0" if v.is_positive else f"{s} < 0")
+                     for s, v in case.items()]
+            out.append(f"{s} ≠ 0" if len(parts) == 1 and parts[0].endswith("= 0") else
+                       "not (" + " and ".join(parts) + ")")
+    return tuple(out)
+
+
 def _cheap(e):
     for chain in (sp.expand, lambda x: sp.cancel(sp.together(sp.expand(x))), powers_as_exp):
         r = chain(e)

@@ -25,7 +25,7 @@ from typing import Mapping, Optional
 
 import sympy as sp
 
-from .assumptions import Domain, domain_of_symbol, parse_assumptions
+from .assumptions import Domain, domain_of_symbol, parse_assumptions, reconcile
 from .certificate import Indices, certify_order, certify_pair
 from .differentiate import evaluate
 from .elementary import decide_constants, exact_decimals
@@ -105,6 +105,7 @@ def as_expr(x, what: str = "expression"):
     if isinstance(x, sp.MatrixBase):
         return sp.ImmutableMatrix(carry_out_subs(sp.ImmutableMatrix(x)))
     if isinstance(x, sp.Basic):
+        _refuse_non_numbers(x, what)
         return carry_out_subs(x)  # SymPy's equality of Subs is not to be trusted (see there)
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         if isinstance(x, int):
@@ -113,6 +114,14 @@ def as_expr(x, what: str = "expression"):
             raise ValueError(f"{what} is {x}: not a number to compare")
         return sp.Rational(x)  # a float is its exact binary value, never its shortest repr
     raise TypeError(f"{what} must be a SymPy expression, got {type(x).__name__}")
+
+
+def _refuse_non_numbers(x, what: str) -> None:
+    """nan and zoo are not numbers: an equation containing them has no truth to decide."""
+    bad = x.atoms(sp.core.numbers.NaN, sp.core.numbers.ComplexInfinity) if not x.is_Atom else (
+        {x} if x in (sp.nan, sp.zoo) else set())
+    if bad:
+        raise ValueError(f"{what} contains {sorted(map(str, bad))[0]}: not a number to compare")
 
 
 def _free(e) -> set:
@@ -218,7 +227,12 @@ def decide(lhs, rhs, domains, progress=lambda info: None, relation: str = "==", 
     method = certify_pair(lhs, rhs, on_try=lambda name: progress({"trying": name}),
                           indices=indices, orthogonal=declared(domains, "orthogonal"))
     if method is not None:
-        return verdict("proved", method, numerically_consistent=found.consistent or None)
+        gaps = ()
+        if "each sign of the real symbols" in method and not isinstance(lhs, sp.MatrixBase):
+            from .elementary import sign_case_gaps
+
+            gaps = sign_case_gaps(lhs - rhs)  # the cases where a side has no value (Abs(x)/x at 0)
+        return verdict("proved", method, numerically_consistent=found.consistent or None, conditions=gaps)
     return verdict("unknown", "no rewrite chain reached zero",
                    numerically_consistent=found.consistent,
                    detail=f"agreed at {found.agreed} points, {found.skipped} skipped")
@@ -260,7 +274,7 @@ def compare(lhs, rhs, relation: str = "==", assume: Optional[Mapping[str, object
     if relation not in RELATIONS:
         raise ValueError(f"relation must be one of {RELATIONS}")
     lhs, rhs = as_expr(lhs, "lhs"), as_expr(rhs, "rhs")
-    domains = parse_assumptions(assume)
+    domains = reconcile(parse_assumptions(assume), lhs, rhs)
     check_timeout(timeout)
     if involves_matrices(lhs, rhs):
         check_shapes(lhs, rhs, relation)  # a mismatch raises ShapeMismatch here, naming both shapes

@@ -25,7 +25,7 @@ from typing import Mapping, Optional
 
 import sympy as sp
 
-from .assumptions import parse_assumptions
+from .assumptions import parse_assumptions, reconcile
 from .equivalence import Verdict, apply_domains, check_timeout, decide
 from .probe import domain_of
 from .traverse import free_of, substitute
@@ -237,7 +237,7 @@ def implies(premise, conclusion, assume: Optional[Mapping[str, object]] = None,
     conclusion = tuple(as_expr(e, "conclusion") for e in conclusion)
     if len(premise) != 2 or len(conclusion) != 2:
         raise ValueError("an equation is a pair (lhs, rhs)")
-    domains = parse_assumptions(assume)
+    domains = reconcile(parse_assumptions(assume), sp.Tuple(*premise), sp.Tuple(*conclusion))
     check_timeout(timeout)
     start = time.perf_counter()
     status, value, progress = run_bounded(_in_worker, (premise, conclusion, domains), {}, timeout)

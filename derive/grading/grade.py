@@ -281,7 +281,43 @@ def _parse_row(text: str, functions, definitions, file, line, timeout: float, ex
 
 # --- grading ---------------------------------------------------------------------------------------
 
-def _implication(prev_eq, eq, assume, timeout):
+def _non_number(*exprs) -> Optional[str]:
+    """``nan`` or ``zoo`` if an expression of the row is one of them (or contains one)."""
+    for e in exprs:
+        if isinstance(e, sp.Basic) and not isinstance(e, sp.MatrixBase):
+            for bad in (sp.nan, sp.zoo):
+                if e == bad or e.has(bad):
+                    return str(bad)
+    return None
+
+
+def _strict(v: Verdict, prev, cur, rel: str, step_assume) -> Verdict:
+    """A strict ``<``/``>`` from the verdict on its non-strict form.
+
+    A counterexample to ``>=`` is one to ``>`` too. A proof of ``>=`` is no proof of ``>``
+    (``x^2 >= 0`` but not ``x^2 > 0`` at 0): it stands only when SymPy's assumptions
+    certify the difference positive for every value in the domains, else it is unknown.
+    """
+    if v.status != "proved":
+        return v
+    from ..engine.assumptions import parse_assumptions
+    from ..engine.equivalence import apply_domains
+
+    try:
+        a, b, _ = apply_domains(prev, cur, parse_assumptions(step_assume))
+        d = a - b if rel == ">" else b - a
+        positive = d.is_positive or sp.expand(d).is_positive
+    except Exception:  # noqa: BLE001 - no certificate, no claim
+        positive = None
+    if positive:
+        return Verdict("proved", v.method + "; strict: the difference is positive by its terms' signs",
+                       assumptions=v.assumptions, conditions=v.conditions, seconds=v.seconds)
+    ge = "≥" if rel == ">" else "≤"
+    return Verdict("unknown", f"holds with {ge}; strictness not certified", assumptions=v.assumptions,
+                   detail=v.method, seconds=v.seconds)
+
+
+def _implication(prev_eq, eq, assume, timeout, both: bool = False):
     """Does ``eq`` follow from ``prev_eq``? Returns (Verdict, relation name).
 
     Decided by :func:`derive.engine.implication.implies`: proved only by a sound argument
@@ -291,6 +327,20 @@ def _implication(prev_eq, eq, assume, timeout):
     from ..engine.implication import implies
 
     v, how = implies(prev_eq, eq, assume=assume, timeout=timeout)
+    if both and v.status == "proved" and how != "<=>":
+        # "\\iff" claims the converse too: it needs its own proof (x - 1 = 0 <=> x^2 - 1 = 0 fails at -1)
+        back, back_how = implies(eq, prev_eq, assume=assume, timeout=timeout)
+        if back.status == "proved":
+            return Verdict("proved", f"both directions: ⇒ {v.method}; ⇐ {back.method}",
+                           assumptions=v.assumptions, seconds=v.seconds + back.seconds), "<=>"
+        if back.status == "refuted":
+            return Verdict("refuted", f"the converse (⇐) fails: {back.method}", counterexample=back.counterexample,
+                           numerically_consistent=False, assumptions=back.assumptions, detail=back.detail,
+                           seconds=v.seconds + back.seconds), "<=>"
+        return Verdict("unknown", f"⇒ proved ({v.method}); the converse ⇐ is not decided: {back.method}",
+                       assumptions=v.assumptions, seconds=v.seconds + back.seconds), "<=>"
+    if both and v.status != "refuted" and how != "<=>":
+        return v, "<=>"
     return v, how if how in ("<=>", "=>", "holds") else "=>"
 
 
@@ -396,7 +446,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                             parsed_any = True
                         else:
                             eq = (model.unfold(e), model.unfold(e2))
-                            v, how = _implication(prev_eq, eq, assume, timeout)
+                            v, how = _implication(prev_eq, eq, assume, timeout, both=rel == "<=>")
                             report.steps.append(_from_verdict(index, row, shown, v, f"{latex(e)} = {latex(e2)}",
                                                               relation=how if v.status == "proved" else rel))
                             prev_eq = eq
@@ -437,7 +487,10 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                     cur = model.unfold(e)
                     step_assume = model.assume_for(_assume_for(assume, prev, cur), prev, cur)
                     written = model.decimals(parts[k][1]) if rel in ("=", "~") else None
-                    if written is not None:
+                    non_number = _non_number(prev, cur)
+                    if non_number:
+                        v = Verdict("unknown", f"the row evaluates to {non_number}: not a number to compare")
+                    elif written is not None:
                         v = rounded(prev, cur, written, rel, step_assume, timeout)
                     elif rel in ("=", "~"):
                         v = equal(prev, cur, assume=step_assume, timeout=timeout)
@@ -452,6 +505,8 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
 
                         v = compare(prev, cur, {"<": "<=", ">": ">="}.get(rel, rel), assume=step_assume,
                                     timeout=timeout)
+                        if rel in ("<", ">"):
+                            v = _strict(v, prev, cur, rel, step_assume)
                     elif rel == "propto":
                         v = Verdict("unknown", "\\propto (proportional to) is not checkable: the factor is not written")
                     else:

@@ -34,6 +34,19 @@ def positive_number(text: str) -> float:
     return value
 
 
+#: the least --file-memory (MB): below it Python and SymPy cannot even start to read a file
+MIN_FILE_MEMORY = 256.0
+
+
+def memory_mb(text: str) -> float:
+    """An argparse type: a memory bound in MB, at least :data:`MIN_FILE_MEMORY`."""
+    value = positive_number(text)
+    if value < MIN_FILE_MEMORY:
+        raise argparse.ArgumentTypeError(f"{text!r}: give at least {MIN_FILE_MEMORY:g} MB "
+                                         f"(Python and SymPy alone need about that much)")
+    return value
+
+
 def positive_int(text: str) -> int:
     """An argparse type: a positive whole number."""
     try:
@@ -59,7 +72,7 @@ def add_grade_parser(sub) -> None:
     p.add_argument("--timeout", type=positive_number, default=10.0, help="seconds per step (default 10)")
     p.add_argument("--file-timeout", type=positive_number, default=300.0,
                    help="seconds per file in a folder; a file still running then is stopped (default 300)")
-    p.add_argument("--file-memory", type=positive_number, default=2048.0, metavar="MB",
+    p.add_argument("--file-memory", type=memory_mb, default=2048.0, metavar="MB",
                    help="address-space bound per grading process (and its worker), in MB (default 2048)")
     p.add_argument("-j", "--jobs", type=positive_int, default=None, help="files graded at once (default: one per core)")
     p.add_argument("--out", default=".", help="folder for derive-grades.csv/.json when grading a folder")
@@ -204,6 +217,9 @@ def _grade_dir(folder: Path, args) -> int:
 
     from .filepool import run_files
 
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():  # checked before any grading: nothing is written
+        raise DeriveError(f"{out}: --out names an existing file; it must be a folder")
     files = sorted(p for p in folder.rglob("*.tex") if p.is_file())
     if not files:
         raise DeriveError(f"{folder}: no .tex files")

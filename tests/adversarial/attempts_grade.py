@@ -152,8 +152,9 @@ IMPL = [
        witness={"x": "-2"}),
     gr("im-iff-lin", "implications", d(r"2x = 4 \iff x = 2"), "true", claim=(x, 2), premise=(2 * x, 4),
        check=lambda: True),
-    gr("im-iff-back", "implications", d(r"x - 1 = 0 \iff x^2 - 1 = 0"), "false", claim=(x**2 - 1, 0),
-       premise=(x - 1, 0), check=lambda: True, why="x = -1 satisfies the right side, not the left"),
+    # the failing direction is the converse: its premise is the right side, its claim the left
+    gr("im-iff-back", "implications", d(r"x - 1 = 0 \iff x^2 - 1 = 0"), "false", claim=(x - 1, 0),
+       premise=(x**2 - 1, 0), check=lambda: True, why="x = -1 satisfies the right side, not the left"),
     gr("im-iff-cube", "implications", d(r"x = 1 \iff x^3 = 1"), "true", claim=(x**3, 1), premise=(x, 1),
        check=lambda: sp.solveset(x**3 - 1, x, sp.S.Reals) == sp.FiniteSet(1)),
     gr("im-chain", "implications", d(r"2x = 6 \Rightarrow x = 3 \Rightarrow x^2 = 9"), "true", claim=(x**2, 9),

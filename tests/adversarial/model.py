@@ -100,10 +100,10 @@ def parse_value(text):
         return sp.Rational(f.numerator, f.denominator)
     except (ValueError, ZeroDivisionError):
         pass
-    if text.startswith("[") and "'" in text:  # a matrix as the engine prints it: rows of quoted entries
+    if text.startswith("[[") and "'" in text:  # a matrix, as rows of printed entries
         import ast
 
-        rows = ast.literal_eval(text)  # literals only
+        rows = ast.literal_eval(text)
         return sp.ImmutableMatrix([[parse_value(v) for v in row] for row in rows])
     if not re.fullmatch(r"[\w\s\[\]\(\)\+\-\*/\.,]*", text):
         raise ValueError(f"unreadable value {text!r}")
