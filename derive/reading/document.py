@@ -102,6 +102,10 @@ def read_header(text: str, file: str, table=None):
                     parse_domain(words[1], words[2])
                 except (ValueError, ArithmeticError) as exc:
                     raise DeriveError(f"{file}:{n}: {exc}") from None
+                if words[1] in assume and assume[words[1]] != words[2]:
+                    # two domains for one name: which one the author meant is not for us to guess
+                    raise DeriveError(f"{file}:{n}: {words[1]} is assumed both {assume[words[1]]!r} and "
+                                      f"{words[2]!r}: state one domain (e.g. a range such as '0<x<1')")
                 assume[words[1]] = words[2]
             elif words[0] in ("function", "functions") and len(words) >= 2:
                 names = [w.strip() for w in " ".join(words[1:]).replace(",", " ").split()]

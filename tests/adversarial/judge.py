@@ -156,13 +156,16 @@ def judge_steps(att, steps):
     for s in checked[:-1]:
         if s["status"] == "refuted":
             return "false refuted", f"line {s.get('line')}: an earlier true row refuted at {s.get('counterexample')}"
-    if att["truth"] == "false":
+    excluded = att.get("side") and final is not None and _side_condition_named(
+        " ".join("valid for " + c for c in final.get("conditions") or ()))
+    if att["truth"] == "false" and not excluded:
         if all(s.get("status") in ("given", "proved") for s in steps):
             n = len(checked)
             return "false proved", f"every step proved ({n} checked): the false claim passed"
     if final is None:
         return "ok", ""
     text = " ".join(str(final.get(k) or "") for k in ("method", "detail", "message"))
+    text += " ".join(" valid for " + c for c in final.get("conditions") or ())
     return judge_verdict(att, final["status"], final.get("counterexample"), text)
 
 
@@ -193,7 +196,8 @@ def run_grade(att):
                 return "unlocated error", msg, None
             return "crash", f"{type(exc).__name__}: {msg}", None
         steps = [dict(status=s.status, counterexample=s.counterexample, line=s.line, method=s.method,
-                      detail=getattr(s, "detail", None), message=s.message) for s in report.steps]
+                      detail=getattr(s, "detail", None), message=s.message,
+                      conditions=tuple(getattr(s, "conditions", ()) or ())) for s in report.steps]
         outcome, why = judge_steps(att, steps)
         return outcome, why, steps
 
