@@ -225,6 +225,15 @@ def meet(stated: Domain, own: Domain, name: str) -> Domain:
     return Domain(kind, lo, hi, lo_open, hi_open, nonzero, text=f"{stated.describe(name)}, {own.describe(name)}")
 
 
+def _same_variable(a, b) -> bool:
+    """A symbol with no assumptions and the same name declared real are one variable: a symbol
+    with no stated domain is real (the field's convention; SymPy's cache can hand back either)."""
+    plain, real = sp.Symbol("_").assumptions0, sp.Symbol("_", real=True).assumptions0
+    return not isinstance(a, sp.Dummy) and not isinstance(b, sp.Dummy) and \
+        {frozenset(a.assumptions0.items()), frozenset(b.assumptions0.items())} <= \
+        {frozenset(plain.items()), frozenset(real.items())}
+
+
 def reconcile(domains: dict, *exprs) -> dict:
     """``domains`` with each stated domain met with its symbol's own assumptions.
 
@@ -239,7 +248,7 @@ def reconcile(domains: dict, *exprs) -> dict:
         for s in free_of(e):
             if isinstance(s, sp.Symbol):
                 other = seen.setdefault(s.name, s)
-                if other != s:
+                if other != s and not _same_variable(other, s):
                     raise ValueError(f"two different symbols are both named {s.name!r}")
     out = dict(domains)
     for name, s in seen.items():

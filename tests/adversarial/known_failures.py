@@ -16,8 +16,4 @@ KNOWN_FAILURES = {
                      "detail); the judge wants the derived value in the point itself",
     'gs-delta-shift': "refuted at a size N = 1 with j = 1, where x_{j+1} = x_2 lies outside the family's "
                       "range: the judge counts that as outside 1..n",
-    # crash
-    'gu-chain-2x-bad': "ValueError 'two different symbols are both named x' when graded in a process that "
-                       "also built the attempts (a plain Symbol('x') meets the reader's real x); the CLI "
-                       "refutes the step correctly",
 }
