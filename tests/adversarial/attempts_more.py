@@ -7,6 +7,7 @@ from sympy import (Abs, Identity, MatrixSymbol, Rational, Symbol, binomial, cos,
 
 from derive import relu, sigmoid
 
+from .attempts_grade import al, d
 from .model import api, gr
 
 x, y, z, a, b, h, w, t = sp.symbols("x y z a b h w t")
@@ -19,16 +20,6 @@ w2, w4, x2 = Symbol("w^{(2)}"), Symbol("w^{(4)}"), Symbol("x^{(2)}")
 
 def sig(v):
     return 1 / (1 + exp(-v))
-
-
-def d(body, header=""):
-    head = f"% derive: {header}\n" if header else ""
-    return f"{head}\\[ {body} \\]\n"
-
-
-def al(rows, header=""):
-    head = f"% derive: {header}\n" if header else ""
-    return head + "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
 
 
 NOTATION = [
