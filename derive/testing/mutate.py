@@ -75,7 +75,9 @@ def mutants(e, rng: random.Random) -> list:
             out.append(("transpose", sp.ImmutableMatrix(e.T)))
         return out
     if isinstance(e, sp.MatrixExpr):
-        return [("factor 2", 2 * e), ("transpose", e.T)] if e.shape[0] == e.shape[1] else [("factor 2", 2 * e)]
+        # a 1x1 expression (x^T A y) is its own transpose: transposing it is no mutation
+        square = e.shape[0] == e.shape[1] and (e.shape[0], e.shape[1]) != (1, 1)
+        return [("factor 2", 2 * e), ("transpose", e.T)] if square else [("factor 2", 2 * e)]
     out = [("flip sign", -e), ("add 1", e + 1), ("factor 2", 2 * e)]
     terms = _terms(e)
     if len(terms) > 1:
@@ -191,7 +193,7 @@ def run(cases, rng: random.Random, timeout: float = 10.0, tally: Tally = None,
             if (label, m) in tally.seen:
                 continue  # the same mutant drawn in an earlier round
             tally.seen.add((label, m))
-            if not really_differ(lhs, m, domains):
+            if m.has(sp.nan, sp.zoo) or not really_differ(lhs, m, domains):  # nan/zoo: not a statement
                 tally.equivalent_skipped += 1
                 continue
             if chains_only:
