@@ -385,7 +385,7 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
     prev = None          # the expression the next step is compared with
     prev_eq = None       # the last equation, for => and <=> steps
     parsed_any = False
-    first_expr = last_expr = None
+    first_expr = None
     chains: list = []    # [start, last expression, relations] of each chain, for --against
     index = 0
     display = None
@@ -526,7 +526,6 @@ def grade_text(text: str, file: str = "<input>", against: Optional[str] = None, 
                         step = report.steps[-1]
                         step.detail = "; ".join(filter(None, (step.detail, net)))
                     prev = cur
-                    last_expr = cur
                     if chains:
                         chains[-1][1] = cur
                         chains[-1][2].add(rel)
